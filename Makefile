@@ -1,0 +1,43 @@
+# Attest: `make demo` to try it, `make test` to check it.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: demo test lint typecheck worker install db-stop clean
+
+demo: $(RUNTIME_STAMP)
+	$(BIN)/python manage.py demo
+
+test: $(DEV_STAMP) lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy config claims sources
+
+worker: $(RUNTIME_STAMP)
+	$(BIN)/celery --app config worker --loglevel INFO
+
+install: $(RUNTIME_STAMP)
+
+db-stop: $(RUNTIME_STAMP)
+	$(BIN)/python manage.py embedded_postgres stop
+
+clean: db-stop
+	rm -rf $(VENV) .data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==26.0.1
+
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --requirement requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --requirement requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)

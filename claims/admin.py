@@ -1,0 +1,365 @@
+"""The editors' pages for stories, claims, statements and links. Every save goes through claims.services."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from claims.models import Claim, ClaimLink, Evidence, Stance, Statement, Story
+from claims.selectors import (
+    actors_who_spoke,
+    claims_with_counts,
+    claims_with_link_status,
+    links_in_review_order,
+    stories_with_counts,
+)
+from claims.services import (
+    claim_create,
+    claim_update,
+    link_draw,
+    link_update,
+    links_decide,
+    statement_update,
+    story_create,
+    story_update,
+)
+from sources.admin import (
+    AttestAdminMedia,
+    FoldedSearchMixin,
+    adopt,
+    changed_fields,
+    form_fields,
+    save_inline_formset,
+    staff_user,
+)
+from sources.services import save_validated
+
+# Claims, quotes and rationales are a sentence or two: size their boxes so.
+COMPACT_TEXT: dict[type[models.Field], dict[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+}
+NARROW_TEXT: dict[type[models.Field], dict[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}
+}
+
+
+def excerpt(text: str, words: int = 14) -> str:
+    return Truncator(text).words(words)
+
+
+class SpeakerFilter(admin.SimpleListFilter):
+    title = "speaker"
+    parameter_name = "speaker"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(actor.pk), actor.name) for actor in actors_who_spoke()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if speaker := self.value():
+            return queryset.filter(statements__speaker__pk=speaker).distinct()
+        return queryset
+
+
+class StanceFilter(admin.SimpleListFilter):
+    title = "stance of a statement"
+    parameter_name = "stance"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, f"someone {label}") for value, label in Stance.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if self.value():
+            return queryset.filter(statements__stance=self.value()).distinct()
+        return queryset
+
+
+class LinkStatusFilter(admin.SimpleListFilter):
+    title = "link status"
+    parameter_name = "link_status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, f"has {label.lower()} links") for value, label in ClaimLink.Status.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
+        if status := self.value():
+            return queryset.filter(pk__in=claims_with_link_status(status).values("pk"))
+        return queryset
+
+
+class StatementInline(admin.StackedInline):
+    model = Statement
+    formfield_overrides = COMPACT_TEXT
+    fk_name = "claim"
+    extra = 0
+    autocomplete_fields = ["speaker", "source", "via_source"]
+    fields = [
+        ("speaker", "stance", "kind", "cue"),
+        "source",
+        "quote",
+        ("span_start", "span_end", "said_on"),
+        "via_source",
+    ]
+    show_change_link = True
+    verbose_name_plural = "statements (who asserted, denied or questioned this claim, and where)"
+
+
+class EvidenceInline(admin.StackedInline):
+    model = Evidence
+    formfield_overrides = COMPACT_TEXT
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = [("source", "effect", "strength"), "quote", ("span_start", "span_end"), "note"]
+
+
+class LinkFromInline(admin.TabularInline):
+    formfield_overrides = NARROW_TEXT
+    model = ClaimLink
+    fk_name = "from_claim"
+    extra = 0
+    autocomplete_fields = ["to_claim"]
+    fields = ["relation", "to_claim", "rationale", "status", "origin", "score"]
+    readonly_fields = ["status", "origin", "score"]
+    verbose_name = "link to another claim"
+    verbose_name_plural = "links from this claim"
+
+
+class LinkToInline(admin.TabularInline):
+    formfield_overrides = NARROW_TEXT
+    model = ClaimLink
+    fk_name = "to_claim"
+    extra = 0
+    fields = ["from_claim", "relation", "rationale", "status", "origin", "score"]
+    readonly_fields = ["from_claim", "relation", "rationale", "status", "origin", "score"]
+    verbose_name_plural = "links to this claim (edit them from the other claim or in Claim links)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _save_link(link: ClaimLink, user: Any) -> ClaimLink:
+    if link.pk is None:
+        return link_draw(
+            from_claim=link.from_claim,
+            to_claim=link.to_claim,
+            relation=link.relation,
+            rationale=link.rationale,
+            drawn_by=user,
+        )
+    return save_validated(link)
+
+
+@admin.register(Claim)
+class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    formfield_overrides = COMPACT_TEXT
+    list_display = ["claim", "story", "statements", "denials", "confirmed_links", "suggested_links", "updated_at"]
+    list_filter = [("story", admin.RelatedOnlyFieldListFilter), SpeakerFilter, StanceFilter, LinkStatusFilter]
+    search_fields = [
+        "folded_text",
+        "statements__folded_quote",
+        "statements__speaker__aliases__folded",
+        "about__aliases__folded",
+    ]
+    search_help_text = "Searches claim wording, quotes and speakers' names, ignoring case and accents."
+    autocomplete_fields = ["story", "about"]
+    fields = ["text", "story", "about"]
+    inlines = [StatementInline, EvidenceInline, LinkFromInline, LinkToInline]
+    list_per_page = 50
+    Media = AttestAdminMedia
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
+        return claims_with_counts()
+
+    @admin.display(description="claim", ordering="text")
+    def claim(self, claim: Claim) -> str:
+        return excerpt(claim.text, 20)
+
+    @admin.display(description="statements", ordering="statement_count")
+    def statements(self, claim: Claim) -> int:
+        return claim.statement_count  # type: ignore[attr-defined]
+
+    @admin.display(description="denials", ordering="denial_count")
+    def denials(self, claim: Claim) -> int:
+        return claim.denial_count  # type: ignore[attr-defined]
+
+    @admin.display(description="confirmed links", ordering="confirmed_link_count")
+    def confirmed_links(self, claim: Claim) -> int:
+        return claim.confirmed_link_count  # type: ignore[attr-defined]
+
+    @admin.display(description="suggested links", ordering="suggested_link_count")
+    def suggested_links(self, claim: Claim) -> int:
+        return claim.suggested_link_count  # type: ignore[attr-defined]
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: forms.ModelForm, change: bool) -> None:
+        # `about` is saved with the claim, by the service, rather than by save_related.
+        fields = form_fields(form)
+        about = fields.pop("about", None)
+        if change:
+            changes = {name: value for name, value in changed_fields(form).items() if name != "about"}
+            claim_update(claim=obj, about=about if "about" in form.changed_data else None, **changes)
+        else:
+            adopt(obj, claim_create(about=about or [], created_by=staff_user(request), **fields))
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is ClaimLink:
+            save_inline_formset(formset, save=lambda link: _save_link(link, staff_user(request)))
+            return
+        for obj in formset.save(commit=False):
+            if obj.pk is None and isinstance(obj, Statement):
+                obj.created_by = staff_user(request)
+            if obj.pk is None and isinstance(obj, Evidence):
+                obj.added_by = staff_user(request)
+        save_inline_formset(formset)
+
+
+@admin.register(Statement)
+class StatementAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    formfield_overrides = COMPACT_TEXT
+    list_display = ["speaker", "cue", "words", "stance", "kind", "claim_excerpt", "source"]
+    list_filter = ["stance", "kind", ("speaker", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["speaker", "claim", "source"]
+    search_fields = ["folded_quote", "speaker__aliases__folded", "claim__folded_text"]
+    search_help_text = "Searches quotes, speakers and claims, ignoring case and accents."
+    autocomplete_fields = ["claim", "speaker", "source", "via_source", "via_statement"]
+    fields = [
+        "claim",
+        ("speaker", "stance", "kind", "cue"),
+        "source",
+        "quote",
+        ("span_start", "span_end", "said_on"),
+        ("via_source", "via_statement"),
+    ]
+
+    @admin.display(description="words")
+    def words(self, statement: Statement) -> str:
+        return f"“{excerpt(statement.quote)}”"
+
+    @admin.display(description="claim", ordering="claim__text")
+    def claim_excerpt(self, statement: Statement) -> str:
+        return excerpt(statement.claim.text, 10)
+
+    def save_model(self, request: HttpRequest, obj: Statement, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            statement_update(statement=obj, **changed_fields(form))
+        else:
+            obj.created_by = staff_user(request)
+            save_validated(obj)
+
+
+@admin.register(ClaimLink)
+class ClaimLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    formfield_overrides = COMPACT_TEXT
+    list_display = ["from_excerpt", "relation", "to_excerpt", "status", "origin", "score", "rationale_excerpt"]
+    list_filter = ["status", "relation", "origin"]
+    list_select_related = ["from_claim", "to_claim"]
+    search_fields = ["from_claim__folded_text", "to_claim__folded_text"]
+    autocomplete_fields = ["from_claim", "to_claim"]
+    actions = ["confirm_links", "reject_links"]
+    readonly_fields = ["status", "origin", "detector", "score", "decided_by", "decided_at"]
+    fields = [
+        "from_claim",
+        "relation",
+        "to_claim",
+        "rationale",
+        ("status", "origin", "detector", "score"),
+        ("decided_by", "decided_at"),
+    ]
+    # Suggestions first, the detector's most confident at the top: the review queue.
+    Media = AttestAdminMedia
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        return ["queue_rank", "-score", "-created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ClaimLink]:
+        return links_in_review_order()
+
+    @admin.display(description="claim", ordering="from_claim__text")
+    def from_excerpt(self, link: ClaimLink) -> str:
+        return excerpt(link.from_claim.text, 10)
+
+    @admin.display(description="other claim", ordering="to_claim__text")
+    def to_excerpt(self, link: ClaimLink) -> str:
+        return excerpt(link.to_claim.text, 10)
+
+    @admin.display(description="rationale")
+    def rationale_excerpt(self, link: ClaimLink) -> str:
+        return excerpt(link.rationale, 16)
+
+    def save_model(self, request: HttpRequest, obj: ClaimLink, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            link_update(link=obj, **changed_fields(form))
+        else:
+            adopt(obj, _save_link(obj, staff_user(request)))
+
+    @admin.action(description="Confirm selected links", permissions=["change"])
+    def confirm_links(self, request: HttpRequest, queryset: QuerySet[ClaimLink]) -> None:
+        changed = links_decide(links=queryset, status=ClaimLink.Status.CONFIRMED, by=staff_user(request))
+        self.message_user(request, f"Confirmed {changed} link{'s' if changed != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Reject selected links", permissions=["change"])
+    def reject_links(self, request: HttpRequest, queryset: QuerySet[ClaimLink]) -> None:
+        changed = links_decide(links=queryset, status=ClaimLink.Status.REJECTED, by=staff_user(request))
+        self.message_user(request, f"Rejected {changed} link{'s' if changed != 1 else ''}.", messages.SUCCESS)
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "occurred_on", "claims"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = ["title", "slug", "occurred_on", "summary", "claim_table"]
+    readonly_fields = ["claim_table"]
+    Media = AttestAdminMedia
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
+        return stories_with_counts()
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claims(self, story: Story) -> SafeString:
+        return format_html(
+            '<a href="{}?story__id__exact={}">{}</a>',
+            reverse("admin:claims_claim_changelist"),
+            story.pk,
+            story.claim_count,  # type: ignore[attr-defined]
+        )
+
+    @admin.display(description="claims in this story")
+    def claim_table(self, story: Story) -> SafeString:
+        if story.pk is None:
+            return format_html("<p>{}</p>", "Save the story first.")
+        claims = claims_with_counts().filter(story=story).order_by("pk")
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:claims_claim_change", args=[claim.pk]),
+                    claim.text,
+                    claim.statement_count,  # type: ignore[attr-defined]
+                    claim.confirmed_link_count,  # type: ignore[attr-defined]
+                    claim.suggested_link_count,  # type: ignore[attr-defined]
+                )
+                for claim in claims
+            ),
+        )
+        return format_html(
+            '<table class="attest-table"><thead><tr><th>claim</th><th>statements</th><th>confirmed links</th>'
+            "<th>suggested links</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    def save_model(self, request: HttpRequest, obj: Story, form: forms.ModelForm, change: bool) -> None:
+        if change:
+            story_update(story=obj, **changed_fields(form))
+        else:
+            adopt(obj, story_create(**form_fields(form)))

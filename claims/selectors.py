@@ -1,0 +1,72 @@
+"""Reads about claims, statements and links, shaped for the editors' lists and pages."""
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from claims.models import Claim, ClaimLink, Statement, Story
+from sources.models import Actor, Source
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """COUNT(*) of a correlated queryset as a subquery, so counts from several tables do not multiply rows."""
+    counted = queryset.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _links_of_outer_claim() -> QuerySet[ClaimLink]:
+    return ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))
+
+
+def claims_with_counts() -> QuerySet[Claim]:
+    """Claims with their story and the counts an editor scans a list by."""
+    statements = Statement.objects.filter(claim=OuterRef("pk"))
+    return Claim.objects.select_related("story").annotate(
+        statement_count=_count(statements),
+        denial_count=_count(statements.filter(stance="denies")),
+        confirmed_link_count=_count(_links_of_outer_claim().filter(status=ClaimLink.Status.CONFIRMED)),
+        suggested_link_count=_count(_links_of_outer_claim().filter(status=ClaimLink.Status.SUGGESTED)),
+    )
+
+
+def claims_with_link_status(status: str) -> QuerySet[Claim]:
+    """Claims with at least one link, in either direction, in `status`."""
+    return Claim.objects.filter(Q(links_from__status=status) | Q(links_to__status=status))
+
+
+def stories_with_counts() -> QuerySet[Story]:
+    return Story.objects.annotate(claim_count=_count(Claim.objects.filter(story=OuterRef("pk"))))
+
+
+def actors_with_statement_counts() -> QuerySet[Actor]:
+    return Actor.objects.select_related("affiliation").annotate(
+        statement_count=_count(Statement.objects.filter(speaker=OuterRef("pk")))
+    )
+
+
+def actors_who_spoke() -> QuerySet[Actor]:
+    return Actor.objects.filter(Exists(Statement.objects.filter(speaker=OuterRef("pk")))).order_by("name")
+
+
+def statements_in_source(source: Source) -> QuerySet[Statement]:
+    """A source's statements in reading order, with what labelling them needs."""
+    return (
+        Statement.objects.filter(source=source, span_start__isnull=False)
+        .select_related("speaker", "claim")
+        .order_by("span_start", "span_end", "pk")
+    )
+
+
+def statements_by_actor(actor: Actor) -> QuerySet[Statement]:
+    """Everything `actor` said, newest source first."""
+    return (
+        Statement.objects.filter(speaker=actor)
+        .select_related("claim", "source", "source__outlet")
+        .order_by("-source__published_at", "-pk")
+    )
+
+
+def links_in_review_order() -> QuerySet[ClaimLink]:
+    """Links with `queue_rank` 0 for those awaiting a decision, so a reviewer's queue sorts them first."""
+    return ClaimLink.objects.select_related("from_claim", "to_claim").annotate(
+        queue_rank=Case(When(status=ClaimLink.Status.SUGGESTED, then=Value(0)), default=Value(1))
+    )

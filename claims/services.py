@@ -1,0 +1,342 @@
+"""Every write to stories, claims, statements, evidence and links."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from claims.models import Claim, ClaimLink, Evidence, Stance, Statement, Story
+from sources.models import Actor, ActorAlias, Source
+from sources.services import save_validated, update_validated
+
+
+@transaction.atomic
+def story_create(*, title: str, slug: str = "", summary: str = "", occurred_on: date | None = None) -> Story:
+    """Open a story: the news event that groups claims."""
+    return save_validated(
+        Story(title=title, slug=slug or slugify(title)[:100], summary=summary, occurred_on=occurred_on)
+    )
+
+
+@transaction.atomic
+def story_update(*, story: Story, **changes: Any) -> Story:
+    """Change a story's title, slug, summary or date."""
+    return update_validated(story, changes)
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    text: str,
+    story: Story | None = None,
+    about: Iterable[Actor] = (),
+    created_by: User | None = None,
+) -> Claim:
+    """Record a checkable proposition; refused when the story already has the same claim."""
+    claim = save_validated(Claim(text=text, story=story, created_by=created_by))
+    claim.about.set(list(about))
+    return claim
+
+
+@transaction.atomic
+def claim_update(*, claim: Claim, about: Iterable[Actor] | None = None, **changes: Any) -> Claim:
+    """Reword a claim, move it to another story, or change whom it is about."""
+    claim = update_validated(claim, changes)
+    if about is not None:
+        claim.about.set(list(about))
+    return claim
+
+
+@transaction.atomic
+def statement_record(
+    *,
+    claim: Claim,
+    speaker: Actor,
+    source: Source,
+    quote: str = "",
+    span: tuple[int, int] | None = None,
+    stance: str = Stance.ASSERTS,
+    kind: str = Statement.Kind.INDIRECT,
+    cue: str = "",
+    said_on: date | None = None,
+    via_source: Source | None = None,
+    via_statement: Statement | None = None,
+    created_by: User | None = None,
+) -> Statement:
+    """Record that `speaker` asserted, denied or questioned `claim` in `source`.
+
+    The quote must be the source's text at `span`; without a span it is
+    located in the text, and must occur there exactly once.
+    """
+    span_start, span_end = span if span is not None else (None, None)
+    return save_validated(
+        Statement(
+            claim=claim,
+            speaker=speaker,
+            source=source,
+            quote=quote,
+            span_start=span_start,
+            span_end=span_end,
+            stance=stance,
+            kind=kind,
+            cue=cue,
+            said_on=said_on,
+            via_source=via_source,
+            via_statement=via_statement,
+            created_by=created_by,
+        )
+    )
+
+
+@transaction.atomic
+def statement_update(*, statement: Statement, **changes: Any) -> Statement:
+    """Correct a statement: its speaker, stance, kind, cue, span or channel."""
+    return update_validated(statement, changes)
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    claim: Claim,
+    source: Source,
+    effect: str,
+    strength: int = Evidence.Strength.MODERATE,
+    quote: str = "",
+    span: tuple[int, int] | None = None,
+    note: str = "",
+    added_by: User | None = None,
+) -> Evidence:
+    """Attach a source, or a passage of it, that supports or refutes `claim`."""
+    span_start, span_end = span if span is not None else (None, None)
+    return save_validated(
+        Evidence(
+            claim=claim,
+            source=source,
+            effect=effect,
+            strength=strength,
+            quote=quote,
+            span_start=span_start,
+            span_end=span_end,
+            note=note,
+            added_by=added_by,
+        )
+    )
+
+
+@transaction.atomic
+def evidence_update(*, evidence: Evidence, **changes: Any) -> Evidence:
+    """Change a piece of evidence's effect, strength, passage or note."""
+    return update_validated(evidence, changes)
+
+
+@transaction.atomic
+def link_draw(
+    *,
+    from_claim: Claim,
+    to_claim: Claim,
+    relation: str,
+    rationale: str = "",
+    drawn_by: User | None = None,
+) -> ClaimLink:
+    """An editor's own link between two claims: confirmed as it is drawn."""
+    now = timezone.now()
+    return save_validated(
+        ClaimLink(
+            from_claim=from_claim,
+            to_claim=to_claim,
+            relation=relation,
+            origin=ClaimLink.Origin.PERSON,
+            status=ClaimLink.Status.CONFIRMED,
+            rationale=rationale,
+            created_by=drawn_by,
+            decided_by=drawn_by,
+            decided_at=now,
+        )
+    )
+
+
+@transaction.atomic
+def link_suggest(
+    *,
+    from_claim: Claim,
+    to_claim: Claim,
+    relation: str,
+    detector: str,
+    score: float,
+    rationale: str,
+) -> ClaimLink:
+    """A detector's suggestion, left for a reviewer to confirm or reject."""
+    return save_validated(
+        ClaimLink(
+            from_claim=from_claim,
+            to_claim=to_claim,
+            relation=relation,
+            origin=ClaimLink.Origin.DETECTOR,
+            detector=detector,
+            status=ClaimLink.Status.SUGGESTED,
+            score=score,
+            rationale=rationale,
+        )
+    )
+
+
+@transaction.atomic
+def link_update(*, link: ClaimLink, **changes: Any) -> ClaimLink:
+    """Change a link's claims, relation or rationale."""
+    return update_validated(link, changes)
+
+
+def link_confirm(*, link: ClaimLink, by: User) -> ClaimLink:
+    """A reviewer accepts a link."""
+    return _link_decide(link, ClaimLink.Status.CONFIRMED, by)[0]
+
+
+def link_reject(*, link: ClaimLink, by: User) -> ClaimLink:
+    """A reviewer turns a link down; it stays, rejected, so it is not suggested again."""
+    return _link_decide(link, ClaimLink.Status.REJECTED, by)[0]
+
+
+@transaction.atomic
+def _link_decide(link: ClaimLink, status: str, by: User) -> tuple[ClaimLink, bool]:
+    # Decide on the row as it is now, not as the caller last read it: a
+    # decision another reviewer made meanwhile is kept, not overwritten.
+    link = ClaimLink.objects.select_for_update().get(pk=link.pk)
+    if link.status == status:
+        return link, False
+    return update_validated(link, {"status": status, "decided_by": by, "decided_at": timezone.now()}), True
+
+
+@transaction.atomic
+def links_decide(*, links: Iterable[ClaimLink], status: str, by: User) -> int:
+    """Confirm or reject several links at once; returns how many changed."""
+    if status not in (ClaimLink.Status.CONFIRMED, ClaimLink.Status.REJECTED):
+        raise ValueError(f"A decision is confirmed or rejected, not {status!r}.")
+    # In primary-key order, so two reviewers deciding overlapping selections cannot deadlock.
+    return sum(_link_decide(link, status, by)[1] for link in sorted(links, key=lambda link: link.pk))
+
+
+@transaction.atomic
+def actor_merge(*, target: Actor, merged: Sequence[Actor]) -> Actor:
+    """Fold `merged` actors into `target`: their aliases, statements, affiliations and mentions move over."""
+    merged = [actor for actor in merged if actor.pk != target.pk]
+    if not merged:
+        raise ValidationError("Choose at least one actor other than the one kept.")
+    # Lock every row involved in primary-key order, so two merges over
+    # overlapping actors wait for each other instead of deadlocking.
+    ids = sorted([target.pk, *(actor.pk for actor in merged)])
+    list(Actor.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    merged_ids = [actor.pk for actor in merged]
+
+    _statements_move(merged_ids, target)
+    Actor.objects.filter(affiliation_id__in=merged_ids).exclude(pk=target.pk).update(affiliation=target)
+    for claim in Claim.objects.filter(about__in=merged_ids).distinct():
+        claim.about.add(target)
+    Claim.about.through.objects.filter(actor_id__in=merged_ids).delete()
+
+    known = {name.lower() for name in target.aliases.values_list("name", flat=True)}
+    for alias in ActorAlias.objects.filter(actor_id__in=merged_ids).order_by("pk"):
+        if alias.name.lower() not in known:
+            known.add(alias.name.lower())
+            ActorAlias.objects.filter(pk=alias.pk).update(actor=target)
+    for actor in merged:
+        if not target.description and actor.description:
+            target.description = actor.description
+        if not target.wikidata_id and actor.wikidata_id:
+            target.wikidata_id = actor.wikidata_id
+            Actor.objects.filter(pk=actor.pk).update(wikidata_id=None)
+    if target.affiliation_id in merged_ids:
+        target.affiliation = None
+    Actor.objects.filter(pk__in=merged_ids).delete()
+    return save_validated(target)
+
+
+def _statements_move(from_ids: list[int], target: Actor) -> None:
+    # A statement the target already has (same claim, source and span) is the
+    # same attribution recorded twice: keep the target's, and repoint what
+    # relayed the duplicate before removing it.
+    for statement in Statement.objects.filter(speaker_id__in=from_ids).order_by("pk"):
+        kept = Statement.objects.filter(
+            speaker=target,
+            claim_id=statement.claim_id,
+            source_id=statement.source_id,
+            span_start=statement.span_start,
+            span_end=statement.span_end,
+        ).first()
+        if kept is None:
+            Statement.objects.filter(pk=statement.pk).update(speaker=target)
+        else:
+            Statement.objects.filter(via_statement=statement).update(via_statement=kept)
+            statement.delete()
+
+
+# What each editorial role may do in the admin. Editors run the desk; reviewers
+# judge claims and links; researchers gather sources, statements and evidence.
+EDITORIAL_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "editor": {
+        "sources": ("add", "change", "delete", "view"),
+        "claims": ("add", "change", "delete", "view"),
+    },
+    "reviewer": {
+        "sources": ("view",),
+        "claims": ("view",),
+        "claims.claim": ("change",),
+        "claims.claimlink": ("add", "change"),
+        "claims.evidence": ("add", "change"),
+    },
+    "researcher": {
+        "sources": ("view",),
+        "claims": ("view",),
+        "sources.source": ("add", "change"),
+        "sources.sourcerelay": ("add", "change", "delete"),
+        "sources.actor": ("add", "change"),
+        "sources.actoralias": ("add", "change", "delete"),
+        "claims.claim": ("add", "change"),
+        "claims.statement": ("add", "change"),
+        "claims.evidence": ("add", "change"),
+    },
+}
+
+
+@transaction.atomic
+def editorial_groups_sync() -> dict[str, Group]:
+    """Create or update the editor, reviewer and researcher groups with their permissions."""
+    groups = {}
+    for role, grants in EDITORIAL_ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = Permission.objects.none()
+        for scope, actions in grants.items():
+            app_label, _, model = scope.partition(".")
+            scoped = Permission.objects.filter(content_type__app_label=app_label)
+            if model:
+                scoped = scoped.filter(content_type__model=model)
+            codename_prefixes = Q()
+            for action in actions:
+                codename_prefixes |= Q(codename__startswith=f"{action}_")
+            wanted = wanted | scoped.filter(codename_prefixes)
+        group.permissions.set(wanted.distinct())
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def demo_accounts_ensure() -> list[tuple[str, str, str]]:
+    """Staff accounts for trying Attest out, one per role: (username, password, role)."""
+    groups = editorial_groups_sync()
+    User = get_user_model()
+    accounts = []
+    for role, group in groups.items():
+        username, password = role, f"attest-{role}-demo"
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.is_staff = True
+        user.set_password(password)
+        user.save()
+        user.groups.set([group])
+        accounts.append((username, password, role))
+    return accounts

@@ -1,0 +1,14 @@
+"""Root URL configuration: the editorial admin."""
+
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Attest"
+admin.site.site_title = "Attest"
+admin.site.index_title = "Claims and attribution"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,73 @@
+"""Shared fixtures: the embedded database's lifetime, named users, and factories as fixtures."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from claims.models import Story
+from claims.seed import seed_load
+from claims.services import editorial_groups_sync
+from config import embedded_postgres
+from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _embedded_postgres_stopped_after_run(request: pytest.FixtureRequest) -> Iterator[None]:
+    # The suite stops the embedded server only if it started it, so a
+    # developer's running `make demo` keeps its database.
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    data_dir = options.get("data_dir")
+    was_running = data_dir is not None and embedded_postgres.status(settings.EMBEDDED_POSTGRES_DIR).running
+    yield
+    if data_dir is not None and not was_running:
+        from django.db import connections
+
+        connections.close_all()
+        embedded_postgres.stop(settings.EMBEDDED_POSTGRES_DIR)
+
+
+def _member_of(role: str, username: str) -> User:
+    groups = editorial_groups_sync()
+    user: User = factories.UserFactory(username=username, is_staff=True)
+    user.groups.add(groups[role])
+    return user
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    """Alice runs the desk."""
+    return _member_of("editor", "alice")
+
+
+@pytest.fixture
+def reviewer(db: None) -> User:
+    """Bob reviews claims and links."""
+    return _member_of("reviewer", "bob")
+
+
+@pytest.fixture
+def researcher(db: None) -> User:
+    """Carol gathers sources and statements."""
+    return _member_of("researcher", "carol")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    """Dave has an account but no role."""
+    user: User = factories.UserFactory(username="dave", is_staff=False)
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):  # type: ignore[no-untyped-def]
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def seed_story(db: None) -> Story:
+    """The El Junquito story, loaded from fixtures/ as `make demo` loads it."""
+    seed_load(settings.BASE_DIR / "fixtures" / "el-junquito")
+    return Story.objects.get(slug="el-junquito-siege")
