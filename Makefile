@@ -11,7 +11,6 @@ demo: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py demo
 
 test: $(DEV_STAMP) lint
-	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/pytest
 
 lint: $(DEV_STAMP)
