@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -143,7 +144,17 @@ class LinkToInline(admin.TabularInline):
         return False
 
 
-def _save_link(link: ClaimLink, user: Any) -> ClaimLink:
+def _save_claim_inline(row: Statement | Evidence | ClaimLink, user: User) -> Any:
+    if isinstance(row, ClaimLink):
+        return _save_link(row, user)
+    if row.pk is None and isinstance(row, Statement):
+        row.created_by = user
+    if row.pk is None and isinstance(row, Evidence):
+        row.added_by = user
+    return save_validated(row)
+
+
+def _save_link(link: ClaimLink, user: User) -> ClaimLink:
     if link.pk is None:
         return link_draw(
             from_claim=link.from_claim,
@@ -211,15 +222,8 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is ClaimLink:
-            save_inline_formset(formset, save=lambda link: _save_link(link, staff_user(request)))
-            return
-        for obj in formset.save(commit=False):
-            if obj.pk is None and isinstance(obj, Statement):
-                obj.created_by = staff_user(request)
-            if obj.pk is None and isinstance(obj, Evidence):
-                obj.added_by = staff_user(request)
-        save_inline_formset(formset)
+        user = staff_user(request)
+        save_inline_formset(formset, save=lambda row: _save_claim_inline(row, user))
 
 
 @admin.register(Statement)

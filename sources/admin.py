@@ -26,6 +26,7 @@ from sources.services import (
     outlet_update,
     save_validated,
     source_create,
+    source_relay_add,
     source_update,
 )
 from sources.text import fold
@@ -235,9 +236,14 @@ class SourceAdmin(admin.ModelAdmin):
             adopt(obj, source_create(**form_fields(form)))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        for relay in formset.save(commit=False):
-            relay.created_by = relay.created_by or staff_user(request)
-        save_inline_formset(formset)
+        user = staff_user(request)
+
+        def save_relay(relay: SourceRelay) -> SourceRelay:
+            if relay.pk is not None:
+                return save_validated(relay)
+            return source_relay_add(source=relay.relaying_source, original=relay.original_source, created_by=user)
+
+        save_inline_formset(formset, save=save_relay)
 
 
 def highlight_statements(source: Source) -> SafeString:

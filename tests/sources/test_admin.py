@@ -176,3 +176,18 @@ def test_outlet_domain_is_stored_as_a_bare_host(editor_client: Client) -> None:
 
     assert response.status_code == 302
     assert Outlet.objects.get(name="BBC News").home_domain == "www.bbc.co.uk"
+
+
+def test_relaying_an_original_source_from_the_source_page(editor_client: Client, editor) -> None:  # type: ignore[no-untyped-def]
+    article = source_create(title="Siege report", text="Cabello tweeted that the pilot fired first.")
+    tweet = source_create(title="Cabello's tweet", kind=Source.Kind.SOCIAL_POST)
+    form = _source_form(title=article.title, kind=article.kind, language="en", text=article.text)
+    form.update({"relay_links-TOTAL_FORMS": "1", "relay_links-0-original_source": str(tweet.pk)})
+
+    response = editor_client.post(reverse("admin:sources_source_change", args=[article.pk]), form)
+
+    assert response.status_code == 302
+    relay = article.relay_links.get()
+    assert (relay.original_source, relay.created_by) == (tweet, editor)
+    article.refresh_from_db()
+    assert article.text == "Cabello tweeted that the pilot fired first."
