@@ -5,15 +5,18 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from claims.models import Claim, ClaimLink, Evidence, Stance, Statement, Story
+from claims.ingestion import clean_link, clean_pasted_text, ingestion_request, ingestion_retry
+from claims.models import Claim, ClaimLink, Evidence, Ingestion, Stance, Statement, Story
 from claims.selectors import (
     actors_who_spoke,
     claims_with_counts,
@@ -30,6 +33,8 @@ from claims.services import (
     statement_update,
     story_create,
     story_update,
+    suggestions_accept,
+    suggestions_discard,
 )
 from sources.admin import (
     AttestAdminMedia,
@@ -105,7 +110,7 @@ class StatementInline(admin.StackedInline):
         "source",
         "quote",
         ("span_start", "span_end", "said_on"),
-        "via_source",
+        ("via_source", "review_status"),
     ]
     show_change_link = True
     verbose_name_plural = "statements (who asserted, denied or questioned this claim, and where)"
@@ -169,8 +174,23 @@ def _save_link(link: ClaimLink, user: User) -> ClaimLink:
 @admin.register(Claim)
 class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
     formfield_overrides = COMPACT_TEXT
-    list_display = ["claim", "story", "statements", "denials", "confirmed_links", "suggested_links", "updated_at"]
-    list_filter = [("story", admin.RelatedOnlyFieldListFilter), SpeakerFilter, StanceFilter, LinkStatusFilter]
+    list_display = [
+        "claim",
+        "story",
+        "statements",
+        "denials",
+        "confirmed_links",
+        "suggested_links",
+        "review_status",
+        "updated_at",
+    ]
+    list_filter = [
+        "review_status",
+        ("story", admin.RelatedOnlyFieldListFilter),
+        SpeakerFilter,
+        StanceFilter,
+        LinkStatusFilter,
+    ]
     search_fields = [
         "folded_text",
         "statements__folded_quote",
@@ -179,7 +199,7 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
     search_help_text = "Searches claim wording, quotes and speakers' names, ignoring case and accents."
     autocomplete_fields = ["story", "about"]
-    fields = ["text", "story", "about"]
+    fields = ["text", "story", "about", "review_status"]
     inlines = [StatementInline, EvidenceInline, LinkFromInline, LinkToInline]
     list_per_page = 50
     Media = AttestAdminMedia
@@ -229,8 +249,15 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
 @admin.register(Statement)
 class StatementAdmin(FoldedSearchMixin, admin.ModelAdmin):
     formfield_overrides = COMPACT_TEXT
-    list_display = ["speaker", "cue", "words", "stance", "kind", "claim_excerpt", "source"]
-    list_filter = ["stance", "kind", ("speaker", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["speaker", "cue", "words", "stance", "kind", "claim_excerpt", "source", "review_status"]
+    list_filter = [
+        "review_status",
+        "stance",
+        "kind",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
+        ("ingestion", admin.RelatedOnlyFieldListFilter),
+    ]
+    actions = ["accept_suggestions", "discard_suggestions"]
     list_select_related = ["speaker", "claim", "source"]
     search_fields = ["folded_quote", "speaker__aliases__folded", "claim__folded_text"]
     search_help_text = "Searches quotes, speakers and claims, ignoring case and accents."
@@ -242,7 +269,20 @@ class StatementAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "quote",
         ("span_start", "span_end", "said_on"),
         ("via_source", "via_statement"),
+        "review_status",
     ]
+
+    @admin.action(description="Accept the selected suggestions", permissions=["change"])
+    def accept_suggestions(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        accepted = suggestions_accept(statements=queryset)
+        self.message_user(request, f"Accepted {accepted} statement{'s' if accepted != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Discard the selected suggestions", permissions=["delete"])
+    def discard_suggestions(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        discarded = suggestions_discard(statements=queryset)
+        self.message_user(
+            request, f"Discarded {discarded} suggestion{'s' if discarded != 1 else ''}.", messages.SUCCESS
+        )
 
     @admin.display(description="words")
     def words(self, statement: Statement) -> str:
@@ -367,3 +407,142 @@ class StoryAdmin(admin.ModelAdmin):
             story_update(story=obj, **changed_fields(form))
         else:
             adopt(obj, story_create(**form_fields(form)))
+
+
+class IngestionForm(forms.ModelForm):
+    """Paste a story or give its link; the reading happens in a background job."""
+
+    url = forms.URLField(
+        label="Link", required=False, max_length=2000, assume_scheme="https", help_text="The story's web address."
+    )
+
+    class Meta:
+        model = Ingestion
+        fields = ["submitted_text", "url", "title", "story"]
+        widgets = {"submitted_text": forms.Textarea(attrs={"rows": 18, "cols": 100})}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        text, url = cleaned.get("submitted_text", ""), cleaned.get("url") or ""
+        if bool(text.strip()) == bool(url.strip()):
+            raise forms.ValidationError("Paste the story's text or give its link (one of the two).")
+        try:
+            if text.strip():
+                cleaned["submitted_text"] = clean_pasted_text(text)
+            if url.strip():
+                cleaned["url"] = clean_link(url)
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict) from error
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The model's own checks run in the service, with the job queued in the same transaction.
+        pass
+
+
+@admin.register(Ingestion)
+class IngestionAdmin(admin.ModelAdmin):
+    form = IngestionForm
+    list_display = ["story_title", "status", "progress_percent", "statements_suggested", "source_link", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["source"]
+    search_fields = ["title", "url"]
+    autocomplete_fields = ["story"]
+    actions = ["retry_ingestions"]
+    add_form_template = None
+    Media = AttestAdminMedia
+
+    def get_fieldsets(self, request: HttpRequest, obj: Ingestion | None = None) -> Any:
+        if obj is None:
+            return [
+                (
+                    "Paste the story's text, or give its link",
+                    {"fields": ["submitted_text", "url", "title", "story"]},
+                )
+            ]
+        return [
+            (None, {"fields": ["status", "progress_percent", "stage", "error", "attempts"]}),
+            ("Result", {"fields": ["source_link", "statements_suggested", "suggestions_link", "story"]}),
+            ("Given", {"fields": ["url", "title", "submitted_excerpt", "created_by", "created_at", "finished_at"]}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Ingestion | None = None) -> Any:
+        if obj is None:
+            return []
+        return [
+            "status",
+            "progress_percent",
+            "stage",
+            "error",
+            "attempts",
+            "source_link",
+            "statements_suggested",
+            "suggestions_link",
+            "story",
+            "url",
+            "title",
+            "submitted_excerpt",
+            "created_by",
+            "created_at",
+            "finished_at",
+        ]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An ingestion is a record of what was asked and what happened; only its retry changes it.
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description="story")
+    def story_title(self, ingestion: Ingestion) -> str:
+        return excerpt(str(ingestion), 12)
+
+    @admin.display(description="progress")
+    def progress_percent(self, ingestion: Ingestion) -> str:
+        return f"{ingestion.progress}%"
+
+    @admin.display(description="source")
+    def source_link(self, ingestion: Ingestion) -> SafeString | str:
+        if ingestion.source_id is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:sources_source_change", args=[ingestion.source_id]),
+            excerpt(str(ingestion.source), 10),
+        )
+
+    @admin.display(description="suggestions to review")
+    def suggestions_link(self, ingestion: Ingestion) -> SafeString | str:
+        if not ingestion.statements_suggested:
+            return "—"
+        return format_html(
+            '<a href="{}?ingestion__id__exact={}&review_status__exact=suggested">Review the suggested statements</a>',
+            reverse("admin:claims_statement_changelist"),
+            ingestion.pk,
+        )
+
+    @admin.display(description="pasted text")
+    def submitted_excerpt(self, ingestion: Ingestion) -> str:
+        return Truncator(ingestion.submitted_text).chars(600)
+
+    def save_model(self, request: HttpRequest, obj: Ingestion, form: forms.ModelForm, change: bool) -> None:
+        fields = form.cleaned_data
+        adopt(
+            obj,
+            ingestion_request(
+                text=fields.get("submitted_text", ""),
+                url=fields.get("url") or "",
+                title=fields.get("title", ""),
+                story=fields.get("story"),
+                requested_by=staff_user(request),
+            ),
+        )
+
+    def response_add(self, request: HttpRequest, obj: Ingestion, post_url_continue: str | None = None) -> Any:
+        self.message_user(request, "The story is being read; suggestions appear here when it is done.")
+        return redirect("admin:claims_ingestion_change", obj.pk)
+
+    @admin.action(description="Retry the selected failed ingestions", permissions=["add"])
+    def retry_ingestions(self, request: HttpRequest, queryset: QuerySet[Ingestion]) -> None:
+        failed = list(queryset.filter(status=Ingestion.Status.FAILED))
+        for ingestion in failed:
+            ingestion_retry(ingestion=ingestion)
+        self.message_user(request, f"Queued {len(failed)} ingestion{'s' if len(failed) != 1 else ''} again.")

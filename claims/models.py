@@ -29,6 +29,13 @@ class Story(TimeStamped):
         return self.title
 
 
+class ReviewStatus(models.TextChoices):
+    """Whether a person has accepted what extraction suggested; what people enter themselves is accepted."""
+
+    SUGGESTED = "suggested", "Suggested"
+    ACCEPTED = "accepted", "Accepted"
+
+
 class Claim(TimeStamped):
     """One checkable proposition, in neutral wording."""
 
@@ -38,6 +45,12 @@ class Claim(TimeStamped):
     about = models.ManyToManyField(
         Actor, blank=True, related_name="claims_about", help_text="The actors the claim is about."
     )
+    review_status = models.CharField(
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.ACCEPTED,
+        help_text="Suggested claims come from extraction and count only once accepted.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -46,6 +59,9 @@ class Claim(TimeStamped):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(folded_text=""), name="claim_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values), name="claim_review_status_valid"
+            ),
             models.UniqueConstraint(fields=["story", "folded_text"], name="claim_unique_per_story"),
         ]
 
@@ -108,6 +124,20 @@ class Statement(TimeStamped):
         related_name="relayed_as",
         help_text="For a second-hand statement: the statement it reports.",
     )
+    review_status = models.CharField(
+        max_length=16,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.ACCEPTED,
+        help_text="Suggested statements come from extraction and count only once accepted.",
+    )
+    ingestion = models.ForeignKey(
+        "Ingestion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text="The ingestion that suggested this statement, if one did.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -133,6 +163,9 @@ class Statement(TimeStamped):
             ),
             models.CheckConstraint(condition=Q(stance__in=Stance.values), name="statement_stance_valid"),
             models.CheckConstraint(condition=Q(kind__in=["direct", "indirect", "mixed"]), name="statement_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values), name="statement_review_status_valid"
+            ),
             models.CheckConstraint(condition=~Q(quote=""), name="statement_quote_not_empty"),
             models.CheckConstraint(condition=~Q(via_source=F("source")), name="statement_via_other_source"),
             models.CheckConstraint(condition=~Q(via_statement=F("pk")), name="statement_not_via_itself"),
@@ -144,6 +177,7 @@ class Statement(TimeStamped):
         ]
         indexes = [
             models.Index(fields=["claim", "stance"], name="statement_claim_stance_idx"),
+            models.Index(fields=["review_status", "source"], name="statement_review_idx"),
             models.Index(fields=["speaker", "-created_at"], name="statement_speaker_idx"),
         ]
 
@@ -336,3 +370,66 @@ class ClaimLink(TimeStamped):
             raise ValidationError(
                 {"to_claim": f"These claims are already linked as “{self.relation}” (link #{twin.pk}, {twin.status})."}
             )
+
+
+class Ingestion(TimeStamped):
+    """A story given to Attest as pasted text or a link, and the job that reads who said what in it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Done"
+        FAILED = "failed", "Failed"
+
+    url = models.URLField("link", max_length=2000, null=True, blank=True, help_text="The story's web address.")
+    submitted_text = models.TextField("pasted text", blank=True, help_text="The story's text, pasted.")
+    title = models.CharField(max_length=500, blank=True, help_text="Optional; taken from the story when blank.")
+    story = models.ForeignKey(
+        Story,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ingestions",
+        help_text="The story the suggested claims join; a new one is opened when blank.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    stage = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="ingestions")
+    statements_suggested = models.PositiveIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "story intake"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Exactly one of a link and a pasted text.
+            models.CheckConstraint(
+                condition=(Q(url__isnull=False) & ~Q(url="") & Q(submitted_text=""))
+                | ((Q(url__isnull=True) | Q(url="")) & ~Q(submitted_text="")),
+                name="ingestion_link_or_text",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="ingestion_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]), name="ingestion_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["succeeded", "failed"], finished_at__isnull=False)
+                | Q(status__in=["queued", "running"], finished_at__isnull=True),
+                name="ingestion_finished_iff_done",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded") | Q(source__isnull=False), name="ingestion_success_has_source"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="ingestion_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.url or self.submitted_text[:80]

@@ -3,7 +3,7 @@
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from claims.models import Claim, ClaimLink, Statement, Story
+from claims.models import Claim, ClaimLink, Ingestion, Statement, Story
 from sources.models import Actor, Source
 
 
@@ -63,6 +63,11 @@ def statements_by_actor(actor: Actor) -> QuerySet[Statement]:
         .select_related("claim", "source", "source__outlet")
         .order_by("-source__published_at", "-pk")
     )
+
+
+def ingestions_of(source: Source) -> QuerySet[Ingestion]:
+    """The ingestions that read `source`, newest first."""
+    return Ingestion.objects.filter(source=source).order_by("-created_at", "-pk")
 
 
 def links_in_review_order() -> QuerySet[ClaimLink]:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.models import Claim, ClaimLink, Evidence, Stance, Statement, Story
+from claims.models import Claim, ClaimLink, Evidence, Ingestion, ReviewStatus, Stance, Statement, Story
 from sources.models import Actor, ActorAlias, Source
 from sources.services import save_validated, update_validated
 
@@ -38,9 +38,10 @@ def claim_create(
     story: Story | None = None,
     about: Iterable[Actor] = (),
     created_by: User | None = None,
+    review_status: str = ReviewStatus.ACCEPTED,
 ) -> Claim:
     """Record a checkable proposition; refused when the story already has the same claim."""
-    claim = save_validated(Claim(text=text, story=story, created_by=created_by))
+    claim = save_validated(Claim(text=text, story=story, created_by=created_by, review_status=review_status))
     claim.about.set(list(about))
     return claim
 
@@ -69,6 +70,8 @@ def statement_record(
     via_source: Source | None = None,
     via_statement: Statement | None = None,
     created_by: User | None = None,
+    review_status: str = ReviewStatus.ACCEPTED,
+    ingestion: Ingestion | None = None,
 ) -> Statement:
     """Record that `speaker` asserted, denied or questioned `claim` in `source`.
 
@@ -91,6 +94,8 @@ def statement_record(
             via_source=via_source,
             via_statement=via_statement,
             created_by=created_by,
+            review_status=review_status,
+            ingestion=ingestion,
         )
     )
 
@@ -340,3 +345,29 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
         user.groups.set([group])
         accounts.append((username, password, role))
     return accounts
+
+
+@transaction.atomic
+def suggestions_accept(*, statements: Iterable[Statement]) -> int:
+    """Accept suggested statements, and the suggested claims they state; returns how many statements changed."""
+    ids = [statement.pk for statement in statements]
+    changed = Statement.objects.filter(pk__in=ids, review_status=ReviewStatus.SUGGESTED).update(
+        review_status=ReviewStatus.ACCEPTED, updated_at=timezone.now()
+    )
+    Claim.objects.filter(statements__pk__in=ids, review_status=ReviewStatus.SUGGESTED).update(
+        review_status=ReviewStatus.ACCEPTED, updated_at=timezone.now()
+    )
+    return changed
+
+
+@transaction.atomic
+def suggestions_discard(*, statements: Iterable[Statement]) -> int:
+    """Delete suggested statements, and their suggested claims once nothing states them; returns how many went."""
+    ids = [statement.pk for statement in statements]
+    suggested = Statement.objects.filter(pk__in=ids, review_status=ReviewStatus.SUGGESTED)
+    claim_ids = set(suggested.values_list("claim_id", flat=True))
+    # A statement another one relays through keeps its place: the relay is repointed to nothing.
+    Statement.objects.filter(via_statement__in=suggested).update(via_statement=None)
+    discarded, _ = suggested.delete()
+    Claim.objects.filter(pk__in=claim_ids, review_status=ReviewStatus.SUGGESTED, statements__isnull=True).delete()
+    return discarded

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from claims.selectors import actors_with_statement_counts, statements_by_actor, statements_in_source
+from claims.selectors import actors_with_statement_counts, ingestions_of, statements_by_actor, statements_in_source
 from claims.services import actor_merge
 from sources.models import Actor, ActorAlias, Outlet, Source, SourceRelay
 from sources.services import (
@@ -210,7 +210,7 @@ class SourceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["outlet"]
     date_hierarchy = "published_at"
     inlines = [SourceRelayInline]
-    readonly_fields = ["highlighted_text", "content_hash", "retrieved_at"]
+    readonly_fields = ["highlighted_text", "ingestion_table", "content_hash", "retrieved_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     Media = AttestAdminMedia
 
@@ -222,8 +222,36 @@ class SourceAdmin(admin.ModelAdmin):
         return [
             (None, {"fields": metadata}),
             ("Text, with each statement marked", {"fields": ["highlighted_text", *text_field]}),
+            ("Reading who said what", {"fields": ["ingestion_table"]}),
             ("Retrieval", {"fields": ["retrieved_at", "content_hash"], "classes": ["collapse"]}),
         ]
+
+    @admin.display(description="ingestions")
+    def ingestion_table(self, source: Source) -> SafeString:
+        ingestions = list(ingestions_of(source)[:20])
+        if not ingestions:
+            return format_html("<p>{}</p>", "Entered by hand; never read automatically.")
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">#{}</a></td><td>{}</td><td>{}%</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:claims_ingestion_change", args=[ingestion.pk]),
+                    ingestion.pk,
+                    ingestion.get_status_display(),
+                    ingestion.progress,
+                    ingestion.statements_suggested,
+                    ingestion.error or ingestion.stage,
+                    ingestion.created_at.strftime("%d %b %Y %H:%M"),
+                )
+                for ingestion in ingestions
+            ),
+        )
+        return format_html(
+            '<table class="attest-table"><thead><tr><th>ingestion</th><th>status</th><th>progress</th>'
+            "<th>suggested</th><th>stage or error</th><th>when</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     @admin.display(description="text")
     def highlighted_text(self, source: Source) -> SafeString:
@@ -277,7 +305,11 @@ def highlight_statements(source: Source) -> SafeString:
         )
         if covering:
             speakers = "; ".join(dict.fromkeys(s.speaker.name for s in covering))
-            pieces.append(format_html('{}<mark title="{}">{}</mark>', labels, speakers, text[start:end]))
+            suggested = all(s.review_status == "suggested" for s in covering)
+            css = "attest-suggested" if suggested else "attest-accepted"
+            pieces.append(
+                format_html('{}<mark class="{}" title="{}">{}</mark>', labels, css, speakers, text[start:end])
+            )
         else:
             pieces.append(format_html("{}", text[start:end]))
     return format_html(

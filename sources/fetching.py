@@ -129,6 +129,11 @@ class _Page:
     content_language: str | None
 
 
+def article_from_html(html: str, *, url: str = "") -> FetchedArticle:
+    """The article in HTML an editor pasted: read the way a fetched page is, without fetching anything."""
+    return _article(url, _Page(url=url, body=html.encode("utf-8"), charset="utf-8", content_language=None))
+
+
 def fetch_article(url: str, *, timeout: float | None = None, max_bytes: int | None = None) -> FetchedArticle:
     """Fetch the article at `url` and extract its text and metadata; refuse any address off the public web."""
     seconds = timeout if timeout is not None else float(getattr(settings, "ATTEST_FETCH_TIMEOUT", DEFAULT_TIMEOUT))

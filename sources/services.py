@@ -156,3 +156,16 @@ def source_relay_add(*, source: Source, original: Source, created_by: User | Non
     if existing is not None:
         return existing
     return save_validated(SourceRelay(relaying_source=source, original_source=original, created_by=created_by))
+
+
+@transaction.atomic
+def outlet_for_domain(*, domain: str, name: str = "") -> Outlet:
+    """The outlet publishing at `domain` (www. or not), recorded unrated if Attest has not met it yet."""
+    host = domain.lower().removeprefix("www.")
+    existing = Outlet.objects.filter(home_domain__in=[host, f"www.{host}"]).first()
+    if existing is not None:
+        return existing
+    name = (name or host).strip()[:200]
+    if Outlet.objects.filter(name=name).exists():
+        name = f"{name} ({host})"[:200]
+    return outlet_create(name=name, kind=Outlet.Kind.NEWSPAPER, home_domain=host)

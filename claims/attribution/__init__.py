@@ -71,10 +71,17 @@ def _may_attribute(sentence: spacy.tokens.Span) -> bool:
 
 def extract_many(texts: Sequence[str]) -> list[list[Attribution]]:
     """The attributions of each text, parsing the candidate sentences of all texts in one batch."""
-    candidates = [[sentence for sentence in _segmenter()(text).sents if _may_attribute(sentence)] for text in texts]
+    candidates = [
+        [
+            (number, sentence)
+            for number, sentence in enumerate(s for s in _segmenter()(text).sents if s.text.strip())
+            if _may_attribute(sentence)
+        ]
+        for text in texts
+    ]
     # Each text's candidate sentences are parsed together as one document,
     # one sentence a paragraph: far cheaper than a document per sentence.
-    joined = [SENTENCE_JOIN.join(sentence.text for sentence in sentences) for sentences in candidates]
+    joined = [SENTENCE_JOIN.join(sentence.text for _, sentence in sentences) for sentences in candidates]
     parses = _parser().pipe(joined, batch_size=16)
     return [
         attributions_in(text, _sentences_in_place(sentences, parse))
@@ -85,12 +92,15 @@ def extract_many(texts: Sequence[str]) -> list[list[Attribution]]:
 SENTENCE_JOIN = "\n\n"
 
 
-def _sentences_in_place(originals: list[spacy.tokens.Span], parse: Doc) -> list[tuple[int, int, spacy.tokens.Span]]:
-    """The parsed sentences, each with the shift from its place in the parse to its place in the text."""
+def _sentences_in_place(
+    originals: list[tuple[int, spacy.tokens.Span]], parse: Doc
+) -> list[tuple[int, int, spacy.tokens.Span]]:
+    """The parsed sentences, each with the shift from its place in the parse to its place in the text,
+    and the number of the sentence of the text it is (or is part of)."""
     shifts = []
     joined_start = 0
-    for original in originals:
-        shifts.append((joined_start, original.start_char - joined_start, original.start))
+    for number, original in originals:
+        shifts.append((joined_start, original.start_char - joined_start, number))
         joined_start += len(original.text) + len(SENTENCE_JOIN)
     placed = []
     for sentence in parse.sents:

@@ -96,8 +96,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".data" / "static"
 
 # Celery: a broker URL means real workers; without one, jobs run in-process.
-CELERY_BROKER_URL: str | None = env.str("CELERY_BROKER_URL", default=None)
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in env
+CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,12 +1,10 @@
 """The test suite: fast password hashing, jobs in-process unless a test starts a worker."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
 
 SECRET_KEY = "attest-test-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=None)
 CELERY_TASK_ALWAYS_EAGER = True

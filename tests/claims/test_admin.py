@@ -113,6 +113,7 @@ def _claim_form(story: Story, text: str, **statement: str) -> dict[str, str]:
     form = {
         "text": text,
         "story": str(story.pk),
+        "review_status": "accepted",
         "statements-TOTAL_FORMS": "1" if statement else "0",
         "statements-INITIAL_FORMS": "0",
         "evidence-TOTAL_FORMS": "0",
@@ -122,7 +123,7 @@ def _claim_form(story: Story, text: str, **statement: str) -> dict[str, str]:
         "links_to-TOTAL_FORMS": "0",
         "links_to-INITIAL_FORMS": "0",
     }
-    form.update({f"statements-0-{name}": value for name, value in statement.items()})
+    form.update({f"statements-0-{name}": value for name, value in {"review_status": "accepted", **statement}.items()})
     return form
 
 

@@ -18,7 +18,7 @@ def test_source_page_marks_each_statement_with_its_speaker(editor_client: Client
 
     page = editor_client.get(reverse("admin:sources_source_change", args=[report.pk])).content.decode()
 
-    assert '<mark title="Diosdado Cabello">Mr Pérez had opened fire on police</mark>' in page
+    assert '<mark class="attest-accepted" title="Diosdado Cabello">Mr Pérez had opened fire on police</mark>' in page
     assert ">Diosdado Cabello</a>" in page
     assert page.count('class="attest-speaker"') == report.statements.count()
 

@@ -1,0 +1,413 @@
+"""Turning a pasted or linked story into a source, its speakers and suggested statements.
+
+`ingestion_request` records what the editor gave and queues the job after
+commit; the job (`claims.tasks.ingest`) calls `ingestion_run`, which fetches
+or reads the text, finds who said what, and records each attribution as a
+*suggested* statement of a *suggested* claim for the editor to accept, edit
+or discard. Running the job twice suggests nothing twice.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from claims.attribution import Attribution, ExtractionUnavailable, extract_attributions
+from claims.attribution.lexicon import CUE_FORMS, INVERTING_VERBS
+from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
+from claims.services import claim_create, statement_record, story_create
+from sources.fetching import FetchedArticle, FetchError, FetchTimeout, article_from_html, fetch_article
+from sources.models import Actor, Source
+from sources.selectors import actor_lookup
+from sources.services import actor_create, outlet_for_domain, save_validated, source_record, source_relay_add
+from sources.text import canonical_text, fold
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_CHARACTERS = 1_000_000
+# Pasted HTML is read as a web page, not stored tag by tag.
+LOOKS_LIKE_HTML = re.compile(r"<\s*(html|head|body|article|div|p|script|style)\b", re.IGNORECASE)
+# Characters no story contains; their presence means a binary file.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SPEAKER_KINDS = {
+    "person": Actor.Kind.PERSON,
+    "organisation": Actor.Kind.ORGANISATION,
+    "group": Actor.Kind.GROUP,
+}
+# The channel a second-hand statement came through becomes a source of its own.
+CHANNEL_SOURCES = {
+    "tweet": (Source.Kind.SOCIAL_POST, "tweet"),
+    "post": (Source.Kind.SOCIAL_POST, "post"),
+    "video": (Source.Kind.VIDEO, "video"),
+    "statement": (Source.Kind.PRESS_RELEASE, "statement"),
+    "interview": (Source.Kind.TRANSCRIPT, "interview"),
+    "speech": (Source.Kind.TRANSCRIPT, "speech"),
+    "letter": (Source.Kind.OFFICIAL_DOCUMENT, "letter"),
+}
+
+
+class TransientIngestionError(Exception):
+    """A failure worth trying again later: the site or the database did not answer in time."""
+
+
+def max_characters() -> int:
+    return int(getattr(settings, "ATTEST_INGEST_MAX_CHARACTERS", DEFAULT_MAX_CHARACTERS))
+
+
+def clean_pasted_text(text: str) -> str:
+    """The pasted story as it will be stored, or a ValidationError saying what is wrong with it."""
+    if CONTROL_CHARACTERS.search(text):
+        raise ValidationError({"submitted_text": "This looks like a binary file, not the text of a story."})
+    text = canonical_text(text).strip()
+    if not text:
+        raise ValidationError({"submitted_text": "The text is empty."})
+    if len(text) > max_characters():
+        raise ValidationError(
+            {
+                "submitted_text": f"The text has {len(text):,} characters; "
+                f"Attest takes stories of up to {max_characters():,}."
+            }
+        )
+    return text
+
+
+def clean_link(url: str) -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError({"url": "Give the story's web address, starting with http:// or https://."})
+    return url
+
+
+@transaction.atomic
+def ingestion_request(
+    *,
+    text: str = "",
+    url: str = "",
+    title: str = "",
+    story: Story | None = None,
+    requested_by: User | None = None,
+    idempotency_key: str | None = None,
+) -> Ingestion:
+    """Record a story to read, from pasted text or a link, and queue the job that reads it."""
+    if idempotency_key:
+        existing = Ingestion.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if bool(text.strip()) == bool(url.strip()):
+        raise ValidationError("Paste the story's text or give its link, not both and not neither.")
+    ingestion = save_validated(
+        Ingestion(
+            url=clean_link(url) if url.strip() else None,
+            submitted_text=clean_pasted_text(text) if text.strip() else "",
+            title=title.strip(),
+            story=story,
+            idempotency_key=idempotency_key or None,
+            created_by=requested_by,
+        )
+    )
+    _queue(ingestion)
+    return ingestion
+
+
+@transaction.atomic
+def ingestion_retry(*, ingestion: Ingestion) -> Ingestion:
+    """Queue a failed ingestion again."""
+    updated = Ingestion.objects.filter(pk=ingestion.pk, status=Ingestion.Status.FAILED).update(
+        status=Ingestion.Status.QUEUED, progress=0, stage="queued again", finished_at=None, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("Only a failed ingestion can be retried.")
+    ingestion.refresh_from_db()
+    _queue(ingestion)
+    return ingestion
+
+
+def _queue(ingestion: Ingestion) -> None:
+    from claims.tasks import ingest
+
+    ingest.delay_on_commit(ingestion.pk)
+
+
+def ingestion_run(*, ingestion_id: int) -> None:
+    """Do the work of one queued ingestion; a second run of a finished or running one does nothing."""
+    claimed = Ingestion.objects.filter(pk=ingestion_id, status=Ingestion.Status.QUEUED).update(
+        status=Ingestion.Status.RUNNING,
+        started_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        progress=5,
+        stage="starting",
+        error="",
+        updated_at=timezone.now(),
+    )
+    if not claimed:
+        logger.info("Ingestion %s is missing, running or finished; nothing to do.", ingestion_id)
+        return
+    ingestion = Ingestion.objects.select_related("story").get(pk=ingestion_id)
+    try:
+        source = _source_for(ingestion)
+        _progress(ingestion, 40, "finding who said what", source=source)
+        attributions = extract_attributions(source.text)
+        _progress(ingestion, 70, f"recording {len(attributions)} attributions")
+        suggested = _record_suggestions(ingestion, source, attributions)
+    except (FetchTimeout, OperationalError) as error:
+        _requeue(ingestion, error)
+        raise TransientIngestionError(str(error)) from error
+    except (FetchError, ExtractionUnavailable) as error:
+        ingestion_fail(ingestion_id=ingestion.pk, reason=str(error))
+    except ValidationError as error:
+        ingestion_fail(ingestion_id=ingestion.pk, reason=" ".join(error.messages))
+    except Exception as error:
+        logger.exception("Ingestion %s failed", ingestion.pk)
+        ingestion_fail(ingestion_id=ingestion.pk, reason=f"Unexpected error: {error.__class__.__name__}: {error}")
+    else:
+        Ingestion.objects.filter(pk=ingestion.pk).update(
+            status=Ingestion.Status.SUCCEEDED,
+            progress=100,
+            stage="done",
+            statements_suggested=suggested,
+            finished_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+
+
+def ingestion_fail(*, ingestion_id: int, reason: str) -> None:
+    """Mark an ingestion failed with a reason an editor can act on; it can then be retried."""
+    Ingestion.objects.filter(pk=ingestion_id).exclude(status=Ingestion.Status.SUCCEEDED).update(
+        status=Ingestion.Status.FAILED,
+        error=reason,
+        stage="failed",
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _requeue(ingestion: Ingestion, error: Exception) -> None:
+    Ingestion.objects.filter(pk=ingestion.pk).update(
+        status=Ingestion.Status.QUEUED,
+        stage="waiting to retry",
+        error=f"Attempt {ingestion.attempts} failed and will be retried: {error}",
+        updated_at=timezone.now(),
+    )
+
+
+def _progress(ingestion: Ingestion, percent: int, stage: str, source: Source | None = None) -> None:
+    changes: dict[str, object] = {"progress": percent, "stage": stage, "updated_at": timezone.now()}
+    if source is not None:
+        changes["source"] = source
+        ingestion.source = source
+    Ingestion.objects.filter(pk=ingestion.pk).update(**changes)
+
+
+def _source_for(ingestion: Ingestion) -> Source:
+    """The stored source for the ingestion's link or text: the same link or text always gives the same one."""
+    if ingestion.url:
+        _progress(ingestion, 10, "fetching the page")
+        article = fetch_article(ingestion.url)
+        return _article_source(article, ingestion.title)
+    text = ingestion.submitted_text
+    if LOOKS_LIKE_HTML.search(text):
+        return _article_source(article_from_html(text), ingestion.title)
+    first_line = text.split("\n", 1)[0].strip()
+    title = ingestion.title or (first_line[:200] if len(first_line) <= 200 else first_line[:197] + "…")
+    source, _ = source_record(title=title, text=text)
+    return source
+
+
+def _article_source(article: FetchedArticle, title: str) -> Source:
+    address = article.canonical_url or article.final_url or None
+    host = urlsplit(address).hostname if address else None
+    source, _ = source_record(
+        title=title or article.title or address or "Untitled story",
+        text=article.text,
+        url=address,
+        outlet=outlet_for_domain(domain=host, name=article.site_name) if host else None,
+        author=article.author[:300],
+        published_at=article.published_at,
+        language=article.language or "en",
+    )
+    return source
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The words an attribution's content holds, without the quotation marks around a direct quote."""
+
+    quote: str
+    start: int
+    end: int
+
+
+def _words(attribution: Attribution, text: str) -> _Words:
+    start, end = attribution.content
+    if attribution.kind == "direct":
+        while start < end and text[start] in "“\"«'":
+            start += 1
+        while end > start and text[end - 1] in "”\"»',":
+            end -= 1
+        while end > start and text[end - 1] in ",;":
+            end -= 1
+    return _Words(text[start:end], start, end)
+
+
+# Cues whose content is a clause that can stand as the claim: "X said (that) CLAUSE".
+CLAUSE_CUES = INVERTING_VERBS | {
+    "announce",
+    "believe",
+    "confirm",
+    "emphasise",
+    "emphasize",
+    "estimate",
+    "insist",
+    "maintain",
+    "think",
+    "tweet",
+    "deny",
+    "doubt",
+    "question",
+}
+DENYING_CUES = frozenset({"deny", "dismiss", "dispute", "reject"})
+QUESTIONING_CUES = frozenset({"question", "doubt", "wonder", "ask"})
+# A content beginning with one of these is not a clause of its own ("is trying to overthrow it").
+NOT_A_SUBJECT = frozenset(
+    "to not of him her them how about against for on who which whom whose is are was were has have had will "
+    "would can could should may might must did does do being".split()
+)
+
+
+def cue_base(attribution: Attribution, text: str) -> str | None:
+    """The dictionary form of the cue's verb: "has also accused" → "accuse"."""
+    words = re.findall(r"[\w’']+", text[attribution.cue[0] : attribution.cue[1]].lower())
+    for word in reversed(words):
+        if word in CUE_FORMS:
+            return CUE_FORMS[word]
+    return None
+
+
+def stance_of(attribution: Attribution, text: str) -> str:
+    base = cue_base(attribution, text)
+    if base in DENYING_CUES:
+        return Stance.DENIES
+    if base in QUESTIONING_CUES:
+        return Stance.QUESTIONS
+    return Stance.ASSERTS
+
+
+def neutral_wording(attribution: Attribution, words: str, text: str) -> str:
+    """The claim in the reporter's neutral words, where a plain rule can be trusted; otherwise the words themselves.
+
+    "tweeted that Mr Pérez had opened fire on police" → "Mr Pérez had opened fire on police."
+    "he had offered to turn himself in" (said by Oscar Pérez) → "Oscar Pérez had offered to turn himself in."
+    "they had arrested five people" (said by the authorities) → "The authorities had arrested five people."
+    """
+    if attribution.kind != "indirect" or cue_base(attribution, text) not in CLAUSE_CUES:
+        return words
+    clause = re.sub(r"^that\s+", "", words.strip())
+    first = clause.split(" ", 1)[0].lower()
+    if first in NOT_A_SUBJECT:
+        return words
+    speaker = attribution.speaker
+    if speaker and attribution.speaker_kind == "person":
+        clause = re.sub(r"^(he|she)\b", speaker, clause, flags=re.IGNORECASE)
+    elif speaker and attribution.speaker_kind in ("group", "organisation"):
+        named = f"the {speaker}" if speaker[:1].islower() else speaker
+        clause = re.sub(r"^(they|it)\b", named, clause, flags=re.IGNORECASE)
+    clause = clause[:1].upper() + clause[1:]
+    return clause if clause.endswith((".", "!", "?")) else f"{clause}."
+
+
+def _record_suggestions(ingestion: Ingestion, source: Source, attributions: list[Attribution]) -> int:
+    """Record each attribution with a speaker as a suggested statement; returns how many are new."""
+    text = source.text
+    story = ingestion.story or _story_for(source)
+    created = 0
+    with transaction.atomic():
+        for attribution in attributions:
+            if not attribution.speaker:
+                continue  # "It was reported that ...": nobody to attribute it to
+            speaker = _actor_for(attribution.speaker, attribution.speaker_kind)
+            words = _words(attribution, text)
+            if len(fold(words.quote)) < 2:
+                continue
+            claim = _suggested_claim(story, neutral_wording(attribution, words.quote, text), speaker)
+            if Statement.objects.filter(
+                claim=claim, speaker=speaker, source=source, span_start=words.start, span_end=words.end
+            ).exists():
+                continue
+            statement_record(
+                claim=claim,
+                speaker=speaker,
+                source=source,
+                quote=words.quote,
+                span=(words.start, words.end),
+                kind=attribution.kind,
+                stance=stance_of(attribution, text),
+                cue=text[attribution.cue[0] : attribution.cue[1]].rstrip(":")[:100],
+                via_source=_channel_source(source, attribution.channel, speaker),
+                review_status=ReviewStatus.SUGGESTED,
+                ingestion=ingestion,
+            )
+            created += 1
+    return created
+
+
+def _story_for(source: Source) -> Story:
+    """The story an ingested source's claims join: the one its earlier claims joined, or a new one."""
+    earlier = Story.objects.filter(claims__statements__source=source).first()
+    if earlier is not None:
+        return earlier
+    slug = slugify(source.title)[:80] or "story"
+    if Story.objects.filter(slug=slug).exists():
+        slug = f"{slug}-{source.pk}"
+    return story_create(title=source.title[:300], slug=slug)
+
+
+def _suggested_claim(story: Story, wording: str, speaker: Actor) -> Claim:
+    existing = Claim.objects.filter(story=story, folded_text=fold(" ".join(wording.split()))).first()
+    if existing is not None:
+        return existing
+    return claim_create(text=wording, story=story, review_status=ReviewStatus.SUGGESTED)
+
+
+def _actor_for(name: str, kind: str) -> Actor:
+    """The actor a speaker's name refers to, by alias ("the authorities", "Mr Perez"); a new one if none fits."""
+    for form in (name, f"the {name}"):
+        lookup = actor_lookup(name=form)
+        if lookup.actor is not None:
+            return lookup.actor
+        if lookup.is_ambiguous:
+            # Two actors answer to the name: prefer one of the right kind, then the one most often quoted.
+            candidates = [actor for actor in lookup.candidates if actor.kind == SPEAKER_KINDS.get(kind)]
+            ranked = (
+                Actor.objects.filter(pk__in=[actor.pk for actor in (candidates or lookup.candidates)])
+                .annotate(quoted=Count("statements"))
+                .order_by("-quoted", "pk")
+            )
+            return ranked[0]
+    return actor_create(name=name[:200], kind=SPEAKER_KINDS.get(kind, Actor.Kind.PERSON))
+
+
+def _channel_source(source: Source, channel: str | None, speaker: Actor) -> Source | None:
+    """The tweet, video or statement a second-hand statement came through, as a source the article relays."""
+    if channel not in CHANNEL_SOURCES:
+        return None
+    kind, noun = CHANNEL_SOURCES[channel]
+    relayed = source.relays.filter(kind=kind, author=speaker.name).first()
+    if relayed is None:
+        relayed, _ = source_record(
+            title=f"{speaker.name}'s {noun}, as reported in “{source.title}”"[:500],
+            kind=kind,
+            author=speaker.name,
+            language=source.language,
+            published_at=source.published_at,
+        )
+        source_relay_add(source=source, original=relayed)
+    return relayed
