@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: demo test lint typecheck worker install db-stop clean
+.PHONY: demo test lint worker bench install db-stop clean
 
 demo: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py demo
@@ -17,6 +17,9 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy config claims sources
+
+bench: $(DEV_STAMP)
+	$(BIN)/python bench/extraction.py
 
 worker: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config worker --loglevel INFO

@@ -409,16 +409,20 @@ class StoryAdmin(admin.ModelAdmin):
             adopt(obj, story_create(**form_fields(form)))
 
 
+class LinkField(forms.URLField):
+    """A web address; one typed without a scheme is taken as https."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(assume_scheme="https", **kwargs)
+
+
 class IngestionForm(forms.ModelForm):
     """Paste a story or give its link; the reading happens in a background job."""
-
-    url = forms.URLField(
-        label="Link", required=False, max_length=2000, assume_scheme="https", help_text="The story's web address."
-    )
 
     class Meta:
         model = Ingestion
         fields = ["submitted_text", "url", "title", "story"]
+        field_classes = {"url": LinkField}
         widgets = {"submitted_text": forms.Textarea(attrs={"rows": 18, "cols": 100})}
 
     def clean(self) -> dict[str, Any]:
@@ -444,12 +448,12 @@ class IngestionForm(forms.ModelForm):
 class IngestionAdmin(admin.ModelAdmin):
     form = IngestionForm
     list_display = ["story_title", "status", "progress_percent", "statements_suggested", "source_link", "created_at"]
+    list_per_page = 50
     list_filter = ["status"]
     list_select_related = ["source"]
     search_fields = ["title", "url"]
     autocomplete_fields = ["story"]
     actions = ["retry_ingestions"]
-    add_form_template = None
     Media = AttestAdminMedia
 
     def get_fieldsets(self, request: HttpRequest, obj: Ingestion | None = None) -> Any:

@@ -24,7 +24,14 @@ from claims.attribution import Attribution, ExtractionUnavailable, extract_attri
 from claims.attribution.lexicon import CUE_FORMS, INVERTING_VERBS
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
 from claims.services import claim_create, statement_record, story_create
-from sources.fetching import FetchedArticle, FetchError, FetchTimeout, article_from_html, fetch_article
+from sources.fetching import (
+    FetchedArticle,
+    FetchError,
+    FetchTimeout,
+    NotAnArticle,
+    article_from_html,
+    fetch_article,
+)
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
 from sources.services import actor_create, outlet_for_domain, save_validated, source_record, source_relay_add
@@ -32,9 +39,9 @@ from sources.text import canonical_text, fold
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_CHARACTERS = 1_000_000
-# Pasted HTML is read as a web page, not stored tag by tag.
-LOOKS_LIKE_HTML = re.compile(r"<\s*(html|head|body|article|div|p|script|style)\b", re.IGNORECASE)
+# A paste that opens with markup is a web page's source, read as a page; a story that merely
+# mentions a tag is text.
+LOOKS_LIKE_HTML = re.compile(r"\s*<\s*(!doctype|html|head|body|article|main|section|div|p)\b", re.IGNORECASE)
 # Characters no story contains; their presence means a binary file.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SPEAKER_KINDS = {
@@ -42,6 +49,7 @@ SPEAKER_KINDS = {
     "organisation": Actor.Kind.ORGANISATION,
     "group": Actor.Kind.GROUP,
 }
+QUOTATION = re.compile(r"[“\"«][^“”\"«»]+[”\"»]")
 # The channel a second-hand statement came through becomes a source of its own.
 CHANNEL_SOURCES = {
     "tweet": (Source.Kind.SOCIAL_POST, "tweet"),
@@ -59,7 +67,7 @@ class TransientIngestionError(Exception):
 
 
 def max_characters() -> int:
-    return int(getattr(settings, "ATTEST_INGEST_MAX_CHARACTERS", DEFAULT_MAX_CHARACTERS))
+    return int(settings.ATTEST_INGEST_MAX_CHARACTERS)
 
 
 def clean_pasted_text(text: str) -> str:
@@ -173,7 +181,8 @@ def ingestion_run(*, ingestion_id: int) -> None:
             status=Ingestion.Status.SUCCEEDED,
             progress=100,
             stage="done",
-            statements_suggested=suggested,
+            story=suggested.story,
+            statements_suggested=suggested.count,
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
@@ -214,8 +223,12 @@ def _source_for(ingestion: Ingestion) -> Source:
         article = fetch_article(ingestion.url)
         return _article_source(article, ingestion.title)
     text = ingestion.submitted_text
-    if LOOKS_LIKE_HTML.search(text):
-        return _article_source(article_from_html(text), ingestion.title)
+    if LOOKS_LIKE_HTML.match(text):
+        try:
+            article = article_from_html(text)
+        except NotAnArticle as error:
+            raise NotAnArticle("The pasted HTML has no article text that Attest can extract.") from error
+        return _article_source(article, ingestion.title)
     first_line = text.split("\n", 1)[0].strip()
     title = ingestion.title or (first_line[:200] if len(first_line) <= 200 else first_line[:197] + "…")
     source, _ = source_record(title=title, text=text)
@@ -246,16 +259,34 @@ class _Words:
     end: int
 
 
-def _words(attribution: Attribution, text: str) -> _Words:
+def _words(attribution: Attribution, text: str) -> list[_Words]:
+    """The words of the content; a quotation split by its cue (“A,” she said. “B.”) gives one part per quotation."""
     start, end = attribution.content
+    cue_start, cue_end = attribution.cue
+    if start < cue_start and cue_end <= end:
+        return _words_between(start, cue_start, attribution, text) + _words_between(cue_end, end, attribution, text)
+    return _words_between(start, end, attribution, text)
+
+
+def _words_between(start: int, end: int, attribution: Attribution, text: str) -> list[_Words]:
     if attribution.kind == "direct":
-        while start < end and text[start] in "“\"«'":
-            start += 1
-        while end > start and text[end - 1] in "”\"»',":
-            end -= 1
-        while end > start and text[end - 1] in ",;":
-            end -= 1
-    return _Words(text[start:end], start, end)
+        quoted = [match for match in QUOTATION.finditer(text, start, end)]
+        if quoted:
+            return [_Words(*_unquoted(match.start(), match.end(), text)) for match in quoted]
+    return (
+        [_Words(*_unquoted(start, end, text))]
+        if attribution.kind == "direct"
+        else [_Words(text[start:end], start, end)]
+    )
+
+
+def _unquoted(start: int, end: int, text: str) -> tuple[str, int, int]:
+    """A quotation without its marks and the comma before the closing one."""
+    while start < end and text[start] in "“\"«'":
+        start += 1
+    while end > start and text[end - 1] in "”\"»',; ":
+        end -= 1
+    return text[start:end], start, end
 
 
 # Cues whose content is a clause that can stand as the claim: "X said (that) CLAUSE".
@@ -324,8 +355,14 @@ def neutral_wording(attribution: Attribution, words: str, text: str) -> str:
     return clause if clause.endswith((".", "!", "?")) else f"{clause}."
 
 
-def _record_suggestions(ingestion: Ingestion, source: Source, attributions: list[Attribution]) -> int:
-    """Record each attribution with a speaker as a suggested statement; returns how many are new."""
+@dataclass(frozen=True)
+class _Suggested:
+    story: Story
+    count: int
+
+
+def _record_suggestions(ingestion: Ingestion, source: Source, attributions: list[Attribution]) -> _Suggested:
+    """Record each attribution with a speaker as suggested statements; returns the story and how many are new."""
     text = source.text
     story = ingestion.story or _story_for(source)
     created = 0
@@ -334,29 +371,31 @@ def _record_suggestions(ingestion: Ingestion, source: Source, attributions: list
             if not attribution.speaker:
                 continue  # "It was reported that ...": nobody to attribute it to
             speaker = _actor_for(attribution.speaker, attribution.speaker_kind)
-            words = _words(attribution, text)
-            if len(fold(words.quote)) < 2:
+            parts = [part for part in _words(attribution, text) if len(fold(part.quote)) >= 2]
+            if not parts:
                 continue
-            claim = _suggested_claim(story, neutral_wording(attribution, words.quote, text), speaker)
-            if Statement.objects.filter(
-                claim=claim, speaker=speaker, source=source, span_start=words.start, span_end=words.end
-            ).exists():
-                continue
-            statement_record(
-                claim=claim,
-                speaker=speaker,
-                source=source,
-                quote=words.quote,
-                span=(words.start, words.end),
-                kind=attribution.kind,
-                stance=stance_of(attribution, text),
-                cue=text[attribution.cue[0] : attribution.cue[1]].rstrip(":")[:100],
-                via_source=_channel_source(source, attribution.channel, speaker),
-                review_status=ReviewStatus.SUGGESTED,
-                ingestion=ingestion,
-            )
-            created += 1
-    return created
+            wording = neutral_wording(attribution, " ".join(part.quote for part in parts), text)
+            claim = _suggested_claim(story, wording, speaker)
+            for words in parts:
+                if Statement.objects.filter(
+                    claim=claim, speaker=speaker, source=source, span_start=words.start, span_end=words.end
+                ).exists():
+                    continue
+                statement_record(
+                    claim=claim,
+                    speaker=speaker,
+                    source=source,
+                    quote=words.quote,
+                    span=(words.start, words.end),
+                    kind=attribution.kind,
+                    stance=stance_of(attribution, text),
+                    cue=text[attribution.cue[0] : attribution.cue[1]].rstrip(":")[:100],
+                    via_source=_channel_source(source, attribution.channel, speaker),
+                    review_status=ReviewStatus.SUGGESTED,
+                    ingestion=ingestion,
+                )
+                created += 1
+    return _Suggested(story=story, count=created)
 
 
 def _story_for(source: Source) -> Story:

@@ -432,4 +432,5 @@ class Ingestion(TimeStamped):
         indexes = [models.Index(fields=["status", "-created_at"], name="ingestion_status_idx")]
 
     def __str__(self) -> str:
-        return self.title or self.url or self.submitted_text[:80]
+        first_line = self.submitted_text.strip().split("\n", 1)[0][:120]
+        return self.title or (self.source.title if self.source is not None else "") or self.url or first_line

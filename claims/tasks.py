@@ -19,14 +19,14 @@ class IngestTask(DjangoTask):
             ingestion_fail(ingestion_id=ingestion_id, reason=f"Gave up after repeated failures: {exc}")
 
 
-@shared_task(
-    base=IngestTask,
-    autoretry_for=(TransientIngestionError,),
-    retry_backoff=10,
-    retry_backoff_max=300,
-    max_retries=4,
-    acks_late=True,
-)
-def ingest(ingestion_id: int) -> None:
+@shared_task(bind=True, base=IngestTask, max_retries=4, acks_late=True)
+def ingest(self: DjangoTask, ingestion_id: int) -> None:
     """Read one ingested story: fetch or take its text, find who said what, suggest statements."""
-    ingestion_run(ingestion_id=ingestion_id)
+    try:
+        ingestion_run(ingestion_id=ingestion_id)
+    except TransientIngestionError as error:
+        if self.request.is_eager:
+            # No worker will come back to it later: say so, and leave the retry to the editor.
+            ingestion_fail(ingestion_id=ingestion_id, reason=f"{error} Retry when the site answers again.")
+            return
+        raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error

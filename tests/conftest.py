@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from claims.models import Story
 from claims.seed import seed_load
 from claims.services import editorial_groups_sync
-from config import embedded_postgres
+from config import celery_app, embedded_postgres
 from tests import factories
 
 
@@ -26,6 +26,16 @@ def _embedded_postgres_stopped_after_run(request: pytest.FixtureRequest) -> Iter
 
         connections.close_all()
         embedded_postgres.stop(settings.EMBEDDED_POSTGRES_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _broker_pools_dropped() -> Iterator[None]:
+    # A job run in-process takes a producer from a pool that the Celery app
+    # makes for the in-process broker and keeps; dropping it after each test
+    # lets a later test point the app at a real broker.
+    yield
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def _member_of(role: str, username: str) -> User:

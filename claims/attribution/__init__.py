@@ -71,21 +71,19 @@ def _may_attribute(sentence: spacy.tokens.Span) -> bool:
 
 def extract_many(texts: Sequence[str]) -> list[list[Attribution]]:
     """The attributions of each text, parsing the candidate sentences of all texts in one batch."""
-    candidates = [
-        [
-            (number, sentence)
-            for number, sentence in enumerate(s for s in _segmenter()(text).sents if s.text.strip())
-            if _may_attribute(sentence)
-        ]
-        for text in texts
-    ]
+    sentences = [[s for s in _segmenter()(text).sents if s.text.strip()] for text in texts]
+    candidates = [[(number, s) for number, s in enumerate(each) if _may_attribute(s)] for each in sentences]
     # Each text's candidate sentences are parsed together as one document,
     # one sentence a paragraph: far cheaper than a document per sentence.
-    joined = [SENTENCE_JOIN.join(sentence.text for _, sentence in sentences) for sentences in candidates]
+    joined = [SENTENCE_JOIN.join(sentence.text for _, sentence in each) for each in candidates]
     parses = _parser().pipe(joined, batch_size=16)
     return [
-        attributions_in(text, _sentences_in_place(sentences, parse))
-        for text, sentences, parse in zip(texts, candidates, parses, strict=True)
+        attributions_in(
+            text,
+            _sentences_in_place(candidates_of_text, parse),
+            [(sentence.start_char, number, sentence.text) for number, sentence in enumerate(sentences_of_text)],
+        )
+        for text, sentences_of_text, candidates_of_text, parse in zip(texts, sentences, candidates, parses, strict=True)
     ]
 
 

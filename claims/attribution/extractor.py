@@ -37,7 +37,7 @@ OBJECT_CONTENT_VERBS = frozenset(
     accuse acknowledge admit advocate allege announce applaud attack blame blast call cite claim condemn
     confirm criticise criticize declare demand deny describe dismiss dispute echo emphasise emphasize
     endorse mention oppose praise predict promise propose question recommend reject report reveal slam
-    stress suggest support tout urge want warn
+    stress suggest tout urge want warn
     """.split()
 )
 # Participle clauses that continue the main verb's subject: "..., adding", "..., accusing him of".
@@ -78,11 +78,17 @@ class Reading:
         return self.offset + words.start_char, self.offset + words.end_char
 
 
-def attributions_in(text: str, sentences: Iterable[tuple[int, int, Span]]) -> list[Attribution]:
-    """Every attribution in `text`, given its parsed sentences as (shift into the text, sentence number, sentence)."""
+def attributions_in(
+    text: str, sentences: Iterable[tuple[int, int, Span]], all_sentences: Iterable[tuple[int, int, str]]
+) -> list[Attribution]:
+    """Every attribution in `text`, in reading order.
+
+    `sentences` are the parsed ones, as (shift into the text, sentence number, sentence); `all_sentences`
+    are every sentence as (start, number, text), for the names they use.
+    """
     marked = plain_quotes(text)
     reading = Reading(text=marked, quotes=_quote_spans(marked), speakers=SpeakerResolver())
-    reading.speakers.learn_names(text)
+    reading.speakers.learn_names(all_sentences)
     found: dict[tuple[tuple[int, int], tuple[int, int]], Attribution] = {}
     for offset, number, sentence in sentences:
         reading.offset, reading.sentence = offset, number
@@ -120,9 +126,12 @@ def _headline_attributions(reading: Reading) -> Iterator[Attribution]:
 def _signed_quotes(reading: Reading) -> Iterator[Attribution]:
     """A quotation signed with a dash: “It's the opinion of a Mexican-Peruvian.” ― Karen Bobadilla."""
     for signed in SIGNED_QUOTE.finditer(reading.text):
-        speaker = reading.speakers.resolve_name(signed.group("source"), signed.start("source"))
+        name = signed.group("source")
+        if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
+            name = name[:-1]  # the full stop after the name, not an initial
+        speaker = reading.speakers.resolve_name(name, signed.start("source"))
         yield Attribution(
-            source=(signed.start("source"), signed.end("source")),
+            source=(signed.start("source"), signed.start("source") + len(name)),
             cue=(signed.start("cue"), signed.end("cue")),
             content=(signed.start("content"), signed.end("content")),
             kind="direct",
@@ -170,7 +179,7 @@ def _attributions_at(token: Token, reading: Reading) -> Iterator[Attribution]:
     else:
         speaker = reading.speakers.resolve(_source_span(subject), reading.offset, reading.sentence)
     yield Attribution(
-        source=None if subject is None or implied else reading.span(_source_span(subject)),
+        source=None if subject is None or implied else _source_extent(subject, reading),
         cue=_cue_extent(token, base, reading),
         content=content,
         kind=_kind(content, reading.quotes),
@@ -223,8 +232,8 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
 
 
 def _source_span(subject: Token) -> Span:
-    """The subject's words, without a trailing relative clause or aside."""
-    cut = {child.i for child in subject.children if child.dep_ in ("relcl", "acl")}
+    """The subject's words, without a relative clause ("officials, who asked not to be named")."""
+    cut = {child.i for child in subject.children if child.dep_ == "relcl"}
     words = [
         word
         for word in subject.subtree
@@ -233,11 +242,24 @@ def _source_span(subject: Token) -> Span:
     start = min(word.i for word in words)
     end = max(word.i for word in words) + 1
     doc = subject.doc
+    opened = sum(token.text == "(" for token in doc[start:end]) > sum(token.text == ")" for token in doc[start:end])
     while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].dep_ == "cc"):
+        if doc[end - 1].text == ")" and not opened:
+            break  # "Sen. Lindsey Graham (R-S.C.)" keeps its closing bracket
         end -= 1
     while start < end - 1 and doc[start].is_punct:
         start += 1
     return doc[start:end]
+
+
+def _source_extent(subject: Token, reading: Reading) -> tuple[int, int]:
+    """The source's characters; a name with an aside keeps the comma that closes it, as corpora mark it:
+    "Rep. Adam Schiff, the top Democrat on the committee, called on..."."""
+    words = _source_span(subject)
+    start, end = reading.span(words)
+    if "," in reading.text[start:end] and reading.text[end : end + 1] == ",":
+        end += 1
+    return start, end
 
 
 def _cue_extent(verb: Token, base: str, reading: Reading) -> tuple[int, int]:
@@ -285,7 +307,7 @@ def _content_of(verb: Token, base: str, reading: Reading) -> tuple[int, int] | N
             # What a following complement's subtree holds before the verb is a
             # relative pronoun ("who he urged not to..."), not what was said.
             start = max(start, reading.end_of(verb))
-        last = max((child.right_edge for child in complements), key=lambda token: token.i)
+        last = max((_content_end(child) for child in complements), key=lambda token: token.i)
         content = _finished(start, reading.end_of(last), reading)
         if content is not None and all(child.i < verb.i for child in complements):
             return _quotes_continued(content, reading.end_of(verb), reading)
@@ -303,6 +325,20 @@ def _content_of(verb: Token, base: str, reading: Reading) -> tuple[int, int] | N
         # "Two officers have been killed, officials say": the clause the cue follows.
         return _finished(sentence_start, clause_start, reading)
     return None
+
+
+def _content_end(complement: Token) -> Token:
+    """The last word of a complement, stopping before a conjoined attribution of its own:
+    in "Machado promised to continue supporting Clinton and said she would...", the content of
+    "promised" ends at "Clinton"."""
+    for child in complement.children:
+        if child.dep_ == "conj" and child.i > complement.i and child.lower_ in CUE_FORMS:
+            before = [token for token in complement.subtree if token.i < child.left_edge.i]
+            while before and (before[-1].dep_ == "cc" or before[-1].is_punct):
+                before.pop()
+            if before:
+                return before[-1]
+    return complement.right_edge
 
 
 def _quotes_continued(content: tuple[int, int], cue_end: int, reading: Reading) -> tuple[int, int]:

@@ -10,20 +10,20 @@ SPEECH_VERBS = frozenset(
     """
 accuse acknowledge add admit advise advocate affirm agree allege announce answer applaud argue ask
 assert assure attack blame blast boast brag call caution charge chant cite claim comment complain
-concede conclude condemn confirm contend continue counter criticise criticize declare decry demand
+concede conclude condemn confirm contend counter criticise criticize declare decry demand
 deny describe detail disclose discuss dismiss dispute echo emphasise emphasize encourage endorse
 estimate explain forecast guarantee hint indicate inform insist instruct joke lament liken maintain
 mention note object observe oppose pledge point post praise predict proclaim promise propose protest
 question recall recommend reiterate reject remark reply report respond retort reveal rule say
-scream shout slam state stress suggest support swear tell testify threaten tout tweet urge vow warn
+scream shout slam state stress suggest swear tell testify threaten tout tweet urge vow warn
 write yell
 """.split()
 )
 
 COGNITION_VERBS = frozenset(
     """
-believe consider decide doubt expect fear feel figure find guess hope imagine intend know learn
-like plan prefer realise realize reckon refuse resent see show suspect think understand want wish
+believe consider decide decline doubt expect fear feel figure find guess hope imagine intend know learn
+like prefer realise realize reckon resent see show suspect think understand want wish
 worry wonder
 """.split()
 )
@@ -84,7 +84,7 @@ CONTENT_PREPOSITIONS = {
 # Verbs that can follow what was said: "“...,” he said", "Two officers died, officials say".
 INVERTING_VERBS = frozenset(
     """
-    acknowledge add admit argue ask claim conclude continue explain insist joke note observe predict recall
+    acknowledge add admit argue ask claim conclude explain insist joke note observe predict recall
     remark reply report respond say state suggest tell tweet warn write
     """.split()
 )

@@ -5,11 +5,13 @@
 """
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
 from claims.attribution.lexicon import (
+    CUE_FORMS,
     GROUP_NOUNS,
     GROUP_PRONOUNS,
     ORGANISATION_NOUNS,
@@ -22,9 +24,30 @@ from sources.text import fold
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "some", "many", "several", "two"})
 # A pronoun refers back this many sentences at most.
 PRONOUN_REACH = 4
-# Capitalised runs such as "Pilot Oscar Pérez": how a text first names people
-# in sentences that are not parsed.
-NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|de|da|del|la|van|von|bin))*\s+[A-Z][\w’'-]+")
+WORD = re.compile(r"\S+")
+# Lower-case words that may stand inside a name: "Simón de la Cruz".
+NAME_PARTICLES = frozenset({"de", "da", "del", "la", "van", "von", "bin", "al"})
+INITIAL = re.compile(r"^[A-Z]\.$")
+# Titles written with a full stop, which does not end the name: "Mr. Obama", "Sen. Graham".
+TITLES_WITH_STOP = frozenset(
+    {
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "sen.",
+        "rep.",
+        "gov.",
+        "gen.",
+        "col.",
+        "capt.",
+        "lt.",
+        "sgt.",
+        "rev.",
+        "prof.",
+        "st.",
+    }
+)
 
 
 @dataclass
@@ -53,12 +76,18 @@ class SpeakerResolver:
     people: list[str] = field(default_factory=list)
     mentions: list[_Mention] = field(default_factory=list)
 
-    def learn_names(self, text: str) -> None:
-        """Note the full names a text uses, so that later short forms ("Mr Perez") resolve to them."""
-        for match in NAME_RUN.finditer(text):
-            words = [word for word in match.group().split() if fold(word).rstrip(".") not in TITLES]
-            if len(words) >= 2:
-                self._cluster(words)
+    def learn_names(self, sentences: Iterable[tuple[int, int, str]]) -> None:
+        """Note the names each sentence uses, as (start, number, text): full names, so that later short
+        forms ("Mr Perez") resolve to them, and people who open a sentence, for later pronouns."""
+        for start, number, sentence in sentences:
+            for position, words, titled in _name_runs(sentence):
+                named = [word for word in words if fold(word).rstrip(".") not in TITLES]
+                if len(named) < 2 and not (titled and named):
+                    continue
+                name = self._cluster(named)
+                opens_sentence = not sentence[:position].strip(" “\"'‘(")
+                if titled or opens_sentence:
+                    self.remember(name, "person", start + position, number, opens_sentence)
 
     def resolve(self, words: Span, offset: int, sentence: int) -> Speaker:
         """Who the words name, resolving pronouns against what came before."""
@@ -83,7 +112,12 @@ class SpeakerResolver:
         return Speaker(text, kind)
 
     def note_subject(self, subject: Token, offset: int, sentence: int) -> None:
-        """A named person as the subject of a sentence: a pronoun may later refer to them."""
+        """A named person as the subject of a sentence: a pronoun may later refer to them.
+
+        Not the subject of a reported clause: in "Trump said Clinton lied. He added...", "he" is Trump.
+        """
+        if any(ancestor.lower_ in CUE_FORMS for ancestor in subject.ancestors):
+            return
         run = _proper_run(subject)
         if is_proper(subject) and not _organisation_like(run):
             name = self.person_name(run)
@@ -152,6 +186,39 @@ class SpeakerResolver:
                 return index
         self.people.append(name)
         return len(self.people) - 1
+
+
+def _name_runs(sentence: str) -> Iterator[tuple[int, list[str], bool]]:
+    """Runs of capitalised words, as (offset, words, whether a title opens it): "President Nicolás Maduro"."""
+    run: list[str] = []
+    run_start = 0
+    for match in WORD.finditer(sentence):
+        word = match.group().strip('“”"‘’()[]')
+        ends_run = (
+            word.endswith((",", ";", ":", ".")) and not INITIAL.match(word) and fold(word) not in TITLES_WITH_STOP
+        )
+        word = word.rstrip(",;:") if INITIAL.match(word) or fold(word) in TITLES_WITH_STOP else word.rstrip(",;:.")
+        word = re.sub(r"[’']s$", "", word)
+        capitalised = word[:1].isupper() and any(char.islower() for char in word)
+        if capitalised or INITIAL.match(word) or (run and word in NAME_PARTICLES):
+            if not run:
+                run_start = match.start() + (len(match.group()) - len(match.group().lstrip('“"‘(')))
+            run.append(word)
+        elif run:
+            yield from _finished_run(run_start, run)
+            run = []
+        if ends_run and run:
+            yield from _finished_run(run_start, run)
+            run = []
+    if run:
+        yield from _finished_run(run_start, run)
+
+
+def _finished_run(start: int, run: list[str]) -> Iterator[tuple[int, list[str], bool]]:
+    while run and run[-1] in NAME_PARTICLES:
+        run = run[:-1]
+    if run:
+        yield start, run, fold(run[0]).rstrip(".") in TITLES
 
 
 def is_proper(token: Token) -> bool:

