@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: demo test lint worker bench install db-stop clean
+.PHONY: demo test lint worker beat bench install db-stop clean
 
 demo: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py demo
@@ -23,6 +23,9 @@ bench: $(DEV_STAMP)
 
 worker: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config worker --loglevel INFO
+
+beat: $(RUNTIME_STAMP)
+	$(BIN)/celery --app config beat --loglevel INFO
 
 install: $(RUNTIME_STAMP)
 

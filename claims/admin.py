@@ -15,14 +15,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from claims.graph import story_graph_svg
 from claims.ingestion import clean_link, clean_pasted_text, ingestion_request, ingestion_retry
 from claims.models import Claim, ClaimLink, Evidence, Ingestion, Stance, Statement, Story
 from claims.selectors import (
     actors_who_spoke,
     claims_with_counts,
     claims_with_link_status,
+    last_linking_run,
     links_in_review_order,
     stories_with_counts,
+    story_graph,
 )
 from claims.services import (
     claim_create,
@@ -181,6 +184,7 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "denials",
         "confirmed_links",
         "suggested_links",
+        "is_contested",
         "review_status",
         "updated_at",
     ]
@@ -199,7 +203,8 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
     search_help_text = "Searches claim wording, quotes and speakers' names, ignoring case and accents."
     autocomplete_fields = ["story", "about"]
-    fields = ["text", "story", "about", "review_status"]
+    fields = ["text", "story", "about", "review_status", "linking"]
+    readonly_fields = ["linking"]
     inlines = [StatementInline, EvidenceInline, LinkFromInline, LinkToInline]
     list_per_page = 50
     Media = AttestAdminMedia
@@ -214,6 +219,22 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
     @admin.display(description="statements", ordering="statement_count")
     def statements(self, claim: Claim) -> int:
         return claim.statement_count  # type: ignore[attr-defined]
+
+    @admin.display(description="contested", boolean=True, ordering="contested")
+    def is_contested(self, claim: Claim) -> bool:
+        return bool(claim.contested)  # type: ignore[attr-defined]
+
+    @admin.display(description="last linking run")
+    def linking(self, claim: Claim) -> str:
+        run = last_linking_run(claim) if claim.pk else None
+        if run is None:
+            return "Not yet compared with other claims."
+        if run.finished_at is None:
+            return f"Running since {run.started_at:%d %b %Y %H:%M} ({run.detector})."
+        return (
+            f"{run.finished_at:%d %b %Y %H:%M}, {run.detector}: compared with {run.candidates} claims, "
+            f"suggested {run.suggested} new links."
+        )
 
     @admin.display(description="denials", ordering="denial_count")
     def denials(self, claim: Claim) -> int:
@@ -361,8 +382,8 @@ class StoryAdmin(admin.ModelAdmin):
     list_display = ["title", "occurred_on", "claims"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "occurred_on", "summary", "claim_table"]
-    readonly_fields = ["claim_table"]
+    fields = ["title", "slug", "occurred_on", "summary", "graph", "claim_table"]
+    readonly_fields = ["graph", "claim_table"]
     Media = AttestAdminMedia
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
@@ -376,6 +397,12 @@ class StoryAdmin(admin.ModelAdmin):
             story.pk,
             story.claim_count,  # type: ignore[attr-defined]
         )
+
+    @admin.display(description="who said what, and how the claims relate")
+    def graph(self, story: Story) -> SafeString:
+        if story.pk is None:
+            return format_html("<p>{}</p>", "Save the story first.")
+        return story_graph_svg(story_graph(story))
 
     @admin.display(description="claims in this story")
     def claim_table(self, story: Story) -> SafeString:

@@ -1,12 +1,15 @@
 """Claims, who asserted them where, the evidence for them, and how claims relate."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least, Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
 from sources.models import Actor, Source, TimeStamped
 from sources.text import fold
@@ -63,6 +66,10 @@ class Claim(TimeStamped):
                 condition=Q(review_status__in=ReviewStatus.values), name="claim_review_status_valid"
             ),
             models.UniqueConstraint(fields=["story", "folded_text"], name="claim_unique_per_story"),
+        ]
+        indexes = [
+            # Full-text retrieval of candidate claims for linking; "simple" because the text is already folded.
+            GinIndex(SearchVector("folded_text", config="simple"), name="claim_folded_text_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -434,3 +441,22 @@ class Ingestion(TimeStamped):
     def __str__(self) -> str:
         first_line = self.submitted_text.strip().split("\n", 1)[0][:120]
         return self.title or (self.source.title if self.source is not None else "") or self.url or first_line
+
+
+class LinkingRun(models.Model):
+    """One pass of the detectors over a claim: what they compared and what they suggested."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="linking_runs")
+    detector = models.CharField(max_length=100, help_text="The classifier and its version.")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    candidates = models.PositiveIntegerField(default=0, help_text="Claims compared with this one.")
+    suggested = models.PositiveIntegerField(default=0, help_text="New links suggested.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["claim", "-started_at"], name="linkingrun_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.detector} on claim #{self.claim_id} at {self.started_at:%Y-%m-%d %H:%M}"

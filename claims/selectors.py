@@ -1,9 +1,24 @@
 """Reads about claims, statements and links, shaped for the editors' lists and pages."""
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from claims.models import Claim, ClaimLink, Ingestion, Statement, Story
+from claims.models import Claim, ClaimLink, Ingestion, LinkingRun, Statement, Story
 from sources.models import Actor, Source
 
 
@@ -17,12 +32,28 @@ def _links_of_outer_claim() -> QuerySet[ClaimLink]:
     return ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))
 
 
+def claims_needing_linking() -> QuerySet[Claim]:
+    """Claims never compared, or changed since they last were: what a bulk import leaves behind."""
+    last_run = LinkingRun.objects.filter(claim=OuterRef("pk")).order_by("-started_at").values("started_at")[:1]
+    return (
+        Claim.objects.annotate(last_run=Subquery(last_run))
+        .filter(Q(last_run__isnull=True) | Q(last_run__lt=F("updated_at")))
+        .order_by("pk")
+    )
+
+
+def last_linking_run(claim: Claim) -> LinkingRun | None:
+    return claim.linking_runs.order_by("-started_at", "-pk").first()
+
+
 def claims_with_counts() -> QuerySet[Claim]:
     """Claims with their story and the counts an editor scans a list by."""
     statements = Statement.objects.filter(claim=OuterRef("pk"))
     return Claim.objects.select_related("story").annotate(
         statement_count=_count(statements),
         denial_count=_count(statements.filter(stance="denies")),
+        # Asserted by someone and denied by someone else: contested, whatever the links say.
+        contested=Exists(statements.filter(stance="asserts")) & Exists(statements.filter(stance="denies")),
         confirmed_link_count=_count(_links_of_outer_claim().filter(status=ClaimLink.Status.CONFIRMED)),
         suggested_link_count=_count(_links_of_outer_claim().filter(status=ClaimLink.Status.SUGGESTED)),
     )
@@ -75,3 +106,38 @@ def links_in_review_order() -> QuerySet[ClaimLink]:
     return ClaimLink.objects.select_related("from_claim", "to_claim").annotate(
         queue_rank=Case(When(status=ClaimLink.Status.SUGGESTED, then=Value(0)), default=Value(1))
     )
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    claim: Claim
+    speakers: tuple[tuple[str, str], ...]  # (speaker, stance)
+
+
+@dataclass(frozen=True)
+class StoryGraph:
+    nodes: tuple[GraphNode, ...]
+    links: tuple[ClaimLink, ...]
+
+
+def story_graph(story: Story) -> StoryGraph:
+    """A story's claims with who stated them, and the links among them that are not rejected."""
+    claims = list(
+        Claim.objects.filter(story=story)
+        .prefetch_related(Prefetch("statements", queryset=Statement.objects.select_related("speaker")))
+        .order_by("pk")
+    )
+    ids = [claim.pk for claim in claims]
+    links = ClaimLink.objects.filter(from_claim_id__in=ids, to_claim_id__in=ids).exclude(
+        status=ClaimLink.Status.REJECTED
+    )
+    nodes = tuple(
+        GraphNode(
+            claim=claim,
+            speakers=tuple(
+                dict.fromkeys((statement.speaker.name, statement.stance) for statement in claim.statements.all())
+            ),
+        )
+        for claim in claims
+    )
+    return StoryGraph(nodes=nodes, links=tuple(links.order_by("pk")))

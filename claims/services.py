@@ -4,6 +4,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
@@ -43,6 +44,7 @@ def claim_create(
     """Record a checkable proposition; refused when the story already has the same claim."""
     claim = save_validated(Claim(text=text, story=story, created_by=created_by, review_status=review_status))
     claim.about.set(list(about))
+    linking_queue(claim=claim)
     return claim
 
 
@@ -52,6 +54,7 @@ def claim_update(*, claim: Claim, about: Iterable[Actor] | None = None, **change
     claim = update_validated(claim, changes)
     if about is not None:
         claim.about.set(list(about))
+    linking_queue(claim=claim)
     return claim
 
 
@@ -79,7 +82,7 @@ def statement_record(
     located in the text, and must occur there exactly once.
     """
     span_start, span_end = span if span is not None else (None, None)
-    return save_validated(
+    statement = save_validated(
         Statement(
             claim=claim,
             speaker=speaker,
@@ -98,12 +101,25 @@ def statement_record(
             ingestion=ingestion,
         )
     )
+    linking_queue(claim=claim)
+    return statement
 
 
 @transaction.atomic
 def statement_update(*, statement: Statement, **changes: Any) -> Statement:
     """Correct a statement: its speaker, stance, kind, cue, span or channel."""
-    return update_validated(statement, changes)
+    statement = update_validated(statement, changes)
+    linking_queue(claim=statement.claim)
+    return statement
+
+
+def linking_queue(*, claim: Claim) -> None:
+    """Queue the linking job for `claim` once the transaction commits; the job is safe to run repeatedly."""
+    if not settings.ATTEST_LINK_ON_SAVE:
+        return
+    from claims.tasks import link_claim
+
+    link_claim.delay_on_commit(claim.pk)
 
 
 @transaction.atomic

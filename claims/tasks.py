@@ -5,10 +5,15 @@ from typing import Any
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.db import OperationalError
 
 from claims.ingestion import TransientIngestionError, ingestion_fail, ingestion_run
+from claims.linking.suggestions import claim_links_suggest
+from claims.selectors import claims_needing_linking
 
 logger = logging.getLogger(__name__)
+# A re-scan queues at most this many claims; the next one takes the rest.
+RESCAN_BATCH = 5000
 
 
 class IngestTask(DjangoTask):
@@ -29,4 +34,24 @@ def ingest(self: DjangoTask, ingestion_id: int) -> None:
             # No worker will come back to it later: say so, and leave the retry to the editor.
             ingestion_fail(ingestion_id=ingestion_id, reason=f"{error} Retry when the site answers again.")
             return
+        raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+
+
+@shared_task(base=DjangoTask, acks_late=True)
+def relink_stale() -> int:
+    """Queue linking for claims never compared or changed since (the periodic re-scan); returns how many."""
+    claim_ids = list(claims_needing_linking().values_list("pk", flat=True)[:RESCAN_BATCH])
+    for claim_id in claim_ids:
+        link_claim.delay(claim_id)
+    return len(claim_ids)
+
+
+@shared_task(bind=True, base=DjangoTask, max_retries=5, acks_late=True)
+def link_claim(self: DjangoTask, claim_id: int) -> None:
+    """Find the claims one claim contradicts or corroborates, and suggest links for review."""
+    try:
+        claim_links_suggest(claim_id=claim_id)
+    except OperationalError as error:
+        if self.request.is_eager:
+            raise
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error

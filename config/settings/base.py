@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
+    "django_celery_beat",
     "drf_spectacular",
     "config.apps.ProjectConfig",
     "sources",
@@ -107,6 +108,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Run one beat process per deployment (`make beat`); its schedule is kept in the database and editable in the admin.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "relink-claims-changed-since-their-last-run": {"task": "claims.tasks.relink_stale", "schedule": 15 * 60},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -138,3 +144,10 @@ ATTEST_INGEST_MAX_CHARACTERS: int = env.int("ATTEST_INGEST_MAX_CHARACTERS", defa
 ATTEST_FETCH_TIMEOUT: float = env.float("ATTEST_FETCH_TIMEOUT", default=10.0)
 ATTEST_FETCH_MAX_BYTES: int = env.int("ATTEST_FETCH_MAX_BYTES", default=5_000_000)
 ATTEST_FETCH_ALLOWED_HOSTS: set[str] = set(env.list("ATTEST_FETCH_ALLOWED_HOSTS", default=[]))
+
+# Linking: which pair classifier judges candidate claims, the least confidence for a suggestion,
+# and whether saving a claim or statement queues the linking job.
+ATTEST_LINK_BACKEND: str = env.str("ATTEST_LINK_BACKEND", default="features")
+ATTEST_LINK_MIN_SCORE: float = env.float("ATTEST_LINK_MIN_SCORE", default=0.5)
+ATTEST_LINK_ON_SAVE: bool = env.bool("ATTEST_LINK_ON_SAVE", default=True)
+ATTEST_NLI_MODEL: str = env.str("ATTEST_NLI_MODEL", default="")

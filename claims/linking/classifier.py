@@ -1,0 +1,298 @@
+"""Pair classifiers: is one claim contradicted, corroborated or duplicated by another, or unrelated to it?
+
+Two backends behind one interface (`PairClassifier`):
+
+* `FeatureClassifier` ("features", the default): needs nothing beyond the spaCy model that attribution
+  already uses. The features of `claims.linking.features` go through a hand-set multinomial logistic
+  model (`WEIGHTS`), so a later calibration can refit exactly these weights from reviewers' decisions.
+* `NLIClassifier` ("nli"): a Hugging Face cross-encoder trained for natural language inference, loaded
+  from a local directory (`ATTEST_NLI_MODEL`). torch and transformers are optional and never download.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, Protocol, get_args
+
+from django.conf import settings
+
+from claims.attribution import ExtractionUnavailable
+from claims.linking.features import FEATURE_NAMES, Analysis, Comparison, analyse_many, compare
+
+Relation = Literal["contradicts", "corroborates", "duplicates", "unrelated"]
+RELATIONS: tuple[Relation, ...] = get_args(Relation)
+BACKENDS = ("features", "nli")
+NLI_INSTALL_HINT = "install torch==2.13.0 and transformers, and set ATTEST_NLI_MODEL to a local model directory"
+
+
+class LinkingBackendUnavailable(RuntimeError):
+    """The chosen pair classifier cannot run here: a package, a model or a setting is missing."""
+
+
+@dataclass(frozen=True)
+class Judgement:
+    relation: Relation
+    score: float
+    """0..1, the classifier's confidence in `relation`."""
+    rationale: str
+    """What a reviewer should check, e.g. "numbers differ: two officers vs three"."""
+    features: dict[str, float]
+    """The numbers the judgement rests on, by name (`FEATURE_NAMES` for the feature backend)."""
+
+
+class PairClassifier(Protocol):
+    name: str
+    version: str
+    """Recorded on every link the classifier suggests; changes whenever its judgements may change."""
+
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]: ...
+
+
+def classifier(backend: str | None = None) -> PairClassifier:
+    """The pair classifier named `backend`, by default the one `ATTEST_LINK_BACKEND` names ("features")."""
+    name = backend or getattr(settings, "ATTEST_LINK_BACKEND", None) or "features"
+    if name == "features":
+        return FeatureClassifier()
+    if name == "nli":
+        return NLIClassifier()
+    raise LinkingBackendUnavailable(f"Unknown linking backend “{name}”: choose one of {', '.join(BACKENDS)}.")
+
+
+# ---------------------------------------------------------------------------------------------- features
+
+# Hand-set weights of a multinomial logistic model over FEATURE_NAMES, one row per relation; "unrelated"
+# is the reference class with every weight 0. Set by reasoning about news claims, not fitted to any data
+# set; the calibration job is to refit them from reviewers' decisions. How they were chosen:
+# * contradicts: a conflict on a shared topic (topic near 1) outweighs the bias of -4 by 1 to 4, so a
+#   negation or antonym needs at least half the claims' words in common, or the same subject and predicate.
+#   A swap of roles needs no topic weight: it is found only on the same predicate.
+# * corroborates: most of the shorter claim's words, and its common words rather than only its names, must
+#   be in the other (containment 0.8 on both counts gives +0.9 after the bias of -5); any conflict sinks it.
+# * duplicates: near-verbatim wording only (sequence ratio ≳ 0.9 with the same words), above corroborates.
+BIASES: Mapping[Relation, float] = {"contradicts": -4.0, "corroborates": -5.0, "duplicates": -20.0, "unrelated": 0.0}
+WEIGHTS: Mapping[Relation, Mapping[str, float]] = {
+    "contradicts": {
+        "roles": 8.0,
+        "polarity_on_topic": 8.0,
+        "numbers_on_topic": 7.0,
+        "dates_on_topic": 6.0,
+        "exclusive_on_topic": 5.0,
+        "subjects_on_topic": 5.0,
+    },
+    "corroborates": {
+        "containment": 3.0,
+        "word_containment": 3.0,
+        "jaccard": 1.0,
+        "shared_frame": 1.0,
+        "roles": -8.0,
+        "polarity_on_topic": -8.0,
+        "numbers_on_topic": -6.0,
+        "dates_on_topic": -5.0,
+        "exclusive_on_topic": -4.0,
+        "subjects_on_topic": -4.0,
+    },
+    "duplicates": {
+        "same_wording": 6.0,
+        "sequence": 16.0,
+        "jaccard": 6.0,
+        "roles": -12.0,
+        "polarity_on_topic": -12.0,
+        "numbers_on_topic": -10.0,
+        "dates_on_topic": -8.0,
+        "exclusive_on_topic": -6.0,
+        "subjects_on_topic": -6.0,
+    },
+    "unrelated": {},
+}
+assert all(name in FEATURE_NAMES for row in WEIGHTS.values() for name in row), "a weight names an unknown feature"
+
+# How many shared words a rationale lists.
+_SHOWN_WORDS = 5
+
+
+class FeatureClassifier:
+    """Negation, antonyms, numbers, dates, roles and overlap from the dependency parse; no model download."""
+
+    name = "features"
+    version = "features-1"
+
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+        try:
+            analyses = analyse_many([text for pair in pairs for text in pair])
+        except ExtractionUnavailable as error:
+            raise LinkingBackendUnavailable(str(error)) from error
+        return [self._judge(analyses[2 * i], analyses[2 * i + 1]) for i in range(len(pairs))]
+
+    def _judge(self, first: Analysis, second: Analysis) -> Judgement:
+        comparison = compare(first, second)
+        values = comparison.values
+        logits = {
+            relation: BIASES[relation] + sum(weight * values[name] for name, weight in WEIGHTS[relation].items())
+            for relation in RELATIONS
+        }
+        relation = max(RELATIONS, key=lambda each: logits[each])
+        top = logits[relation]
+        score = 1.0 / sum(math.exp(logit - top) for logit in logits.values())
+        return Judgement(relation, score, _rationale(relation, comparison), dict(values))
+
+
+def _rationale(relation: Relation, comparison: Comparison) -> str:
+    values = comparison.values
+    shared = ", ".join(comparison.shared[:_SHOWN_WORDS]) + (" …" if len(comparison.shared) > _SHOWN_WORDS else "")
+    if relation == "contradicts":
+        weights = WEIGHTS["contradicts"]
+        found = sorted(comparison.conflicts, key=lambda conflict: -weights[conflict[0]] * values[conflict[0]])
+        return "; ".join(text for name, text in found if values[name] > 0)
+    if relation == "duplicates":
+        return "same wording" if values["same_wording"] else f"nearly the same wording ({values['sequence']:.0%})"
+    if relation == "corroborates":
+        return f"shared words: {shared}"
+    if not comparison.shared:
+        return "nothing in common"
+    note = f"little in common: {shared}"
+    if comparison.conflicts:
+        note += f"; {comparison.conflicts[0][1].split(':')[0]} set aside: another topic"
+    return note
+
+
+# ---------------------------------------------------------------------------------------------- NLI
+
+NLI_FEATURE_NAMES: tuple[str, ...] = (
+    "entailment_ab",  # P(entailment) with the first claim as premise
+    "entailment_ba",  # ... with the second as premise
+    "contradiction_ab",
+    "contradiction_ba",
+    "neutral_ab",
+    "neutral_ba",
+)
+# Both claims entail each other this strongly: the same claim in other words.
+_MUTUAL_ENTAILMENT = 0.9
+_NLI_BATCH = 16
+_NLI_MAX_TOKENS = 256
+
+
+@dataclass(frozen=True)
+class _NLIModel:
+    tokenizer: Any
+    model: Any
+    torch: Any
+    label_index: Mapping[str, int]
+    """"entailment", "contradiction", "neutral" → the model's output index."""
+    version: str
+
+
+class NLIClassifier:
+    """A local natural-language-inference cross-encoder, run both ways round since links have no direction."""
+
+    name = "nli"
+
+    def __init__(self, model_path: str | os.PathLike[str] | None = None) -> None:
+        path = model_path or getattr(settings, "ATTEST_NLI_MODEL", "")
+        if not path:
+            raise LinkingBackendUnavailable(f"The NLI backend has no model: {NLI_INSTALL_HINT}.")
+        self._nli = _load_nli(str(Path(path).expanduser().resolve()))
+        self.version = self._nli.version
+
+    def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
+        nli = self._nli
+        judgements: list[Judgement] = []
+        with nli.torch.inference_mode():
+            for start in range(0, len(pairs), _NLI_BATCH):
+                batch = pairs[start : start + _NLI_BATCH]
+                premises = [a for a, _ in batch] + [b for _, b in batch]
+                hypotheses = [b for _, b in batch] + [a for a, _ in batch]
+                encoded = nli.tokenizer(
+                    premises,
+                    hypotheses,
+                    padding=True,
+                    truncation=True,
+                    max_length=_NLI_MAX_TOKENS,
+                    return_tensors="pt",
+                )
+                probabilities = nli.model(**encoded).logits.softmax(dim=-1).tolist()
+                for i in range(len(batch)):
+                    judgements.append(self._judge(probabilities[i], probabilities[len(batch) + i]))
+        return judgements
+
+    def _judge(self, forward: list[float], backward: list[float]) -> Judgement:
+        index = self._nli.label_index
+        features = {
+            f"{label}_{direction}": float(probabilities[index[label]])
+            for label in ("entailment", "contradiction", "neutral")
+            for direction, probabilities in (("ab", forward), ("ba", backward))
+        }
+        features = {name: features[name] for name in NLI_FEATURE_NAMES}
+        entail_ab, entail_ba = features["entailment_ab"], features["entailment_ba"]
+        # Corroboration needs entailment one way only (the shorter claim follows from the longer);
+        # contradiction and neutrality are symmetric, so the two directions are averaged.
+        scores: dict[Relation, float] = {
+            "corroborates": max(entail_ab, entail_ba),
+            "contradicts": (features["contradiction_ab"] + features["contradiction_ba"]) / 2,
+            "unrelated": (features["neutral_ab"] + features["neutral_ba"]) / 2,
+        }
+        total = sum(scores.values()) or 1.0
+        relation: Relation = max(scores, key=lambda each: scores[each])
+        score = scores[relation] / total
+        if min(entail_ab, entail_ba) >= _MUTUAL_ENTAILMENT:
+            relation, score = "duplicates", min(entail_ab, entail_ba)
+        rationale = (
+            f"NLI model: contradiction {scores['contradicts']:.2f}, entailment {scores['corroborates']:.2f}, "
+            f"neutral {scores['unrelated']:.2f}"
+        )
+        return Judgement(relation, score, rationale, features)
+
+
+@lru_cache(maxsize=2)
+def _load_nli(path: str) -> _NLIModel:
+    # Set before transformers (and huggingface_hub) are imported: they read it once, at import.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    try:
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    except ImportError as error:
+        raise LinkingBackendUnavailable(f"The NLI backend cannot run ({error}): {NLI_INSTALL_HINT}.") from error
+    with suppress(ImportError):  # a bar on stderr for every load means nothing in a worker's log
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+    directory = Path(path)
+    config = directory / "config.json"
+    if not config.is_file():
+        raise LinkingBackendUnavailable(
+            f"ATTEST_NLI_MODEL={path} is not a model directory (it has no config.json): {NLI_INSTALL_HINT}."
+        )
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(directory, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(directory, local_files_only=True)
+    except (OSError, ValueError, KeyError) as error:
+        raise LinkingBackendUnavailable(f"Cannot load the NLI model in {path}: {error}") from error
+    model.eval()
+    label_index: dict[str, int] = {}
+    for index, label in model.config.id2label.items():
+        name = str(label).lower()
+        for known in ("entailment", "contradiction", "neutral"):
+            if name.startswith(known[:6]):
+                label_index[known] = int(index)
+    if len(label_index) != 3:
+        raise LinkingBackendUnavailable(
+            f"The model in {path} is not an NLI model: its labels {dict(model.config.id2label)} do not name "
+            "entailment, contradiction and neutral."
+        )
+    return _NLIModel(tokenizer, model, torch, label_index, _model_version(directory))
+
+
+def _model_version(directory: Path) -> str:
+    """nli-<directory>-<digest of its config and of its files' names and sizes>: changes when the model does."""
+    digest = hashlib.sha256((directory / "config.json").read_bytes())
+    for file in sorted(directory.iterdir()):
+        if file.is_file():
+            digest.update(f"{file.name}:{file.stat().st_size}".encode())
+    return f"nli-{directory.name}-{digest.hexdigest()[:10]}"

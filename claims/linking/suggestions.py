@@ -1,0 +1,68 @@
+"""The linking job's write path: judge a claim against its candidates and suggest links for review.
+
+Safe to run twice (a pair already linked, in any status, is not judged
+again, and the database refuses a second link for a pair and relation) and
+under two workers at once (runs for one claim queue on its row lock; two
+runs that reach the same pair from either end leave one link).
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from claims.linking.classifier import classifier
+from claims.linking.retrieval import candidate_claims
+from claims.models import Claim, ClaimLink, LinkingRun
+from claims.services import link_suggest
+
+logger = logging.getLogger(__name__)
+
+
+def claim_links_suggest(*, claim_id: int) -> LinkingRun | None:
+    """Compare one claim with its candidates and suggest the links the detector finds; None if the claim is gone."""
+    detector = classifier()
+    with transaction.atomic():
+        # Runs for the same claim wait for each other here instead of judging the same pairs twice.
+        # FOR NO KEY UPDATE, not FOR UPDATE: a run on another claim that links to this one takes a
+        # key-share lock on this row for its foreign key, and must not wait on us while we wait on it.
+        claim = Claim.objects.select_for_update(no_key=True).filter(pk=claim_id).first()
+        if claim is None:
+            logger.info("Claim %s no longer exists; nothing to link.", claim_id)
+            return None
+        run = LinkingRun.objects.create(claim=claim, detector=detector.version)
+        candidates = list(candidate_claims(claim))
+        linked = _already_linked(claim, candidates)
+        fresh = [candidate for candidate in candidates if candidate.pk not in linked]
+        judgements = detector.judge_many([(claim.text, candidate.text) for candidate in fresh])
+        suggested = 0
+        for candidate, judgement in zip(fresh, judgements, strict=True):
+            if judgement.relation == "unrelated" or judgement.score < settings.ATTEST_LINK_MIN_SCORE:
+                continue
+            try:
+                link_suggest(
+                    from_claim=claim,
+                    to_claim=candidate,
+                    relation=judgement.relation,
+                    detector=detector.version,
+                    score=round(judgement.score, 3),
+                    rationale=judgement.rationale,
+                )
+            except ValidationError:
+                continue  # a run from the other claim's side suggested it first
+            suggested += 1
+        run.candidates, run.suggested, run.finished_at = len(candidates), suggested, timezone.now()
+        run.save(update_fields=["candidates", "suggested", "finished_at"])
+    return run
+
+
+def _already_linked(claim: Claim, candidates: list[Claim]) -> set[int]:
+    """Candidates already linked to `claim`: a confirmed link is kept, a rejected one is not suggested again."""
+    ids = [candidate.pk for candidate in candidates]
+    pairs = ClaimLink.objects.filter(
+        Q(from_claim=claim, to_claim_id__in=ids) | Q(to_claim=claim, from_claim_id__in=ids)
+    ).values_list("from_claim_id", "to_claim_id")
+    return {other for pair in pairs for other in pair if other != claim.pk}

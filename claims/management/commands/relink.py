@@ -1,0 +1,26 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from claims.models import Claim, Story
+from claims.tasks import link_claim
+
+
+class Command(BaseCommand):
+    help = "Queue the linking job for every claim (or a story's), e.g. after a bulk import."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--story", default="", help="Slug of the story whose claims to relink.")
+
+    def handle(self, *args: Any, story: str, **options: Any) -> None:
+        claims = Claim.objects.order_by("pk")
+        if story:
+            chosen = Story.objects.filter(slug=story).first()
+            if chosen is None:
+                raise CommandError(f"No story has the slug “{story}”.")
+            claims = claims.filter(story=chosen)
+        count = 0
+        for claim_id in claims.values_list("pk", flat=True).iterator():
+            link_claim.delay(claim_id)
+            count += 1
+        self.stdout.write(f"Queued linking for {count} claim{'s' if count != 1 else ''}.")

@@ -1,0 +1,313 @@
+"""The linking job: candidates retrieved, pairs judged, links suggested for review, and never twice."""
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+from django.urls import reverse
+
+from claims.linking.classifier import classifier
+from claims.linking.retrieval import candidate_claims
+from claims.linking.suggestions import claim_links_suggest
+from claims.models import Claim, ClaimLink, LinkingRun, Stance, Story
+from claims.selectors import claims_with_counts
+from claims.services import claim_create, claim_update, link_confirm, link_reject, statement_record
+from claims.tasks import link_claim, relink_stale
+from tests import factories
+from tests.claims.conftest import WORKER_SECONDS, Worker
+
+OPENED_FIRE = "Oscar Pérez opened fire on police at El Junquito."
+FORCES_FIRED = "Security forces fired rocket-propelled grenades at Oscar Pérez's group in El Junquito."
+CIA_TIES = "Oscar Pérez has ties to the United States, specifically the CIA."
+NO_LINKS = "Oscar Pérez has no confirmed links with any international or domestic group."
+
+
+@pytest.fixture
+def claims_of(story: Story) -> Callable[..., list[Claim]]:
+    def make(*texts: str) -> list[Claim]:
+        return [claim_create(text=text, story=story) for text in texts]
+
+    return make
+
+
+def links_between(first: Claim, second: Claim) -> list[ClaimLink]:
+    return list(ClaimLink.objects.filter(from_claim__in=[first, second], to_claim__in=[first, second]).order_by("pk"))
+
+
+@pytest.mark.django_db
+def test_retrieval_finds_claims_sharing_words_and_not_the_claim_itself(
+    claims_of: Callable[..., list[Claim]],
+) -> None:
+    opened_fire, forces_fired, unrelated = claims_of(OPENED_FIRE, FORCES_FIRED, "The council approved the budget.")
+
+    found = list(candidate_claims(opened_fire))
+
+    assert forces_fired in found
+    assert opened_fire not in found
+    assert unrelated not in found
+
+
+@pytest.mark.django_db
+def test_retrieval_query_can_use_the_text_search_index(claims_of: Callable[..., list[Claim]]) -> None:
+    opened_fire, *_ = claims_of(OPENED_FIRE, FORCES_FIRED)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = candidate_claims(opened_fire).explain()
+
+    assert "claim_folded_text_search_idx" in plan
+
+
+@pytest.mark.django_db
+def test_saving_a_claim_queues_linking_after_commit(
+    story: Story, settings: pytest.FixtureRequest, django_capture_on_commit_callbacks: Callable
+) -> None:
+    settings.ATTEST_LINK_ON_SAVE = True  # type: ignore[attr-defined]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        claim = claim_create(text=OPENED_FIRE, story=story)
+        assert not LinkingRun.objects.filter(claim=claim).exists()  # nothing ran before the commit
+
+    assert callbacks
+    assert LinkingRun.objects.filter(claim=claim).count() == len(callbacks) >= 1
+
+
+@pytest.mark.django_db
+def test_editing_a_claim_or_adding_a_statement_queues_linking(
+    opened_fire: Claim, settings: pytest.FixtureRequest, django_capture_on_commit_callbacks: Callable
+) -> None:
+    settings.ATTEST_LINK_ON_SAVE = True  # type: ignore[attr-defined]
+    source = factories.SourceFactory(text="Cabello tweeted that Mr Pérez had opened fire on police.")
+
+    with django_capture_on_commit_callbacks(execute=True) as edited:
+        claim_update(claim=opened_fire, text="Oscar Pérez fired on police at El Junquito.")
+    with django_capture_on_commit_callbacks(execute=True) as stated:
+        statement_record(
+            claim=opened_fire, speaker=factories.ActorFactory(), source=source, quote="Mr Pérez had opened fire"
+        )
+
+    assert edited
+    assert stated
+    assert LinkingRun.objects.filter(claim=opened_fire).count() == len(edited) + len(stated)
+
+
+@pytest.mark.django_db
+def test_the_job_suggests_the_contradiction_with_a_rationale(claims_of: Callable[..., list[Claim]]) -> None:
+    cia, no_links = claims_of(CIA_TIES, NO_LINKS)
+
+    run = claim_links_suggest(claim_id=cia.pk)
+
+    [link] = links_between(cia, no_links)
+    assert (link.relation, link.status, link.origin) == ("contradicts", "suggested", "detector")
+    assert link.detector == classifier().version
+    assert link.rationale
+    assert 0 < (link.score or 0) <= 1
+    assert run is not None
+    assert (run.suggested, run.finished_at is not None) == (1, True)
+    assert run.candidates >= 1
+
+
+@pytest.mark.django_db
+def test_running_the_job_twice_suggests_nothing_twice(claims_of: Callable[..., list[Claim]]) -> None:
+    cia, no_links = claims_of(CIA_TIES, NO_LINKS)
+
+    claim_links_suggest(claim_id=cia.pk)
+    second = claim_links_suggest(claim_id=cia.pk)
+    from_the_other_side = claim_links_suggest(claim_id=no_links.pk)
+
+    assert len(links_between(cia, no_links)) == 1
+    assert second is not None
+    assert from_the_other_side is not None
+    assert (second.suggested, from_the_other_side.suggested) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_rejected_pair_is_not_suggested_again(claims_of: Callable[..., list[Claim]], editor) -> None:  # type: ignore[no-untyped-def]
+    cia, no_links = claims_of(CIA_TIES, NO_LINKS)
+    claim_links_suggest(claim_id=cia.pk)
+    [link] = links_between(cia, no_links)
+    link_reject(link=link, by=editor)
+
+    claim_links_suggest(claim_id=cia.pk)
+    claim_links_suggest(claim_id=no_links.pk)
+
+    [still] = links_between(cia, no_links)
+    assert (still.pk, still.status) == (link.pk, "rejected")
+
+
+@pytest.mark.django_db
+def test_a_confirmed_link_is_never_overwritten(claims_of: Callable[..., list[Claim]], editor) -> None:  # type: ignore[no-untyped-def]
+    cia, no_links = claims_of(CIA_TIES, NO_LINKS)
+    drawn = ClaimLink.objects.create(
+        from_claim=cia,
+        to_claim=no_links,
+        relation="refines",
+        status="confirmed",
+        rationale="An editor's reading.",
+        decided_at=time_now(),
+    )
+    link_confirm(link=drawn, by=editor)
+
+    claim_links_suggest(claim_id=cia.pk)
+
+    [kept] = links_between(cia, no_links)
+    assert (kept.pk, kept.relation, kept.rationale) == (drawn.pk, "refines", "An editor's reading.")
+
+
+def time_now():  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_leave_one_link() -> None:
+    story = factories.StoryFactory()
+    cia = claim_create(text=CIA_TIES, story=story)
+    no_links = claim_create(text=NO_LINKS, story=story)
+    errors: list[BaseException] = []
+
+    def run(claim_id: int) -> None:
+        try:
+            claim_links_suggest(claim_id=claim_id)
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(claim_id,)) for claim_id in (cia.pk, cia.pk, no_links.pk)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors
+    assert len(links_between(cia, no_links)) == 1
+
+
+@pytest.mark.django_db
+def test_a_claim_gone_before_its_job_runs_is_skipped() -> None:
+    assert claim_links_suggest(claim_id=987654321) is None
+
+
+@pytest.mark.django_db
+def test_on_the_seed_story_the_job_alone_finds_both_contradictions(seed_story: Story) -> None:
+    ClaimLink.objects.all().delete()
+
+    for claim_id in Claim.objects.filter(story=seed_story).values_list("pk", flat=True):
+        claim_links_suggest(claim_id=claim_id)
+
+    suggested = {
+        frozenset((link.from_claim.text, link.to_claim.text)): link
+        for link in ClaimLink.objects.select_related("from_claim", "to_claim")
+    }
+    expected = [frozenset((OPENED_FIRE, FORCES_FIRED)), frozenset((CIA_TIES, NO_LINKS))]
+    for pair in expected:
+        assert pair in suggested, f"not suggested: {sorted(pair)}; suggested: {[sorted(p) for p in suggested]}"
+        assert suggested[pair].relation == "contradicts", suggested[pair].rationale
+    false_links = [pair for pair in suggested if pair not in expected and suggested[pair].relation != "corroborates"]
+    assert len(false_links) <= 3, [sorted(pair) for pair in false_links]
+
+
+@pytest.mark.django_db
+def test_relink_command_queues_every_claim_or_a_storys(seed_story: Story, capsys: pytest.CaptureFixture[str]) -> None:
+    other = claim_create(text="The council approved the bridge budget.")
+
+    call_command("relink", story=seed_story.slug)
+
+    assert f"Queued linking for {seed_story.claims.count()} claims." in capsys.readouterr().out
+    assert not LinkingRun.objects.filter(claim=other).exists()
+    assert LinkingRun.objects.filter(claim__story=seed_story).count() == seed_story.claims.count()
+
+
+@pytest.mark.django_db
+def test_the_periodic_rescan_takes_claims_never_linked_or_changed_since(
+    claims_of: Callable[..., list[Claim]],
+) -> None:
+    linked, changed, never = claims_of(CIA_TIES, NO_LINKS, OPENED_FIRE)
+    claim_links_suggest(claim_id=linked.pk)
+    claim_links_suggest(claim_id=changed.pk)
+    Claim.objects.filter(pk=changed.pk).update(updated_at=time_now())
+
+    queued = relink_stale()
+
+    assert queued == 2
+    assert LinkingRun.objects.filter(claim=never).count() == 1
+    assert LinkingRun.objects.filter(claim=linked).count() == 1
+
+
+@pytest.mark.django_db
+def test_claims_with_opposite_stances_show_as_contested(editor_client, opened_fire: Claim) -> None:  # type: ignore[no-untyped-def]
+    source = factories.SourceFactory(text="Cabello said Pérez opened fire. Pérez denied that he opened fire.")
+    statement_record(claim=opened_fire, speaker=factories.ActorFactory(), source=source, quote="Pérez opened fire")
+    statement_record(
+        claim=opened_fire,
+        speaker=factories.ActorFactory(),
+        source=source,
+        quote="he opened fire",
+        stance=Stance.DENIES,
+    )
+    quiet = claim_create(text="The council approved the bridge budget.")
+
+    page = editor_client.get(reverse("admin:claims_claim_changelist"), {"contested": "1"}).content.decode()
+    contested = dict(claims_with_counts().values_list("pk", "contested"))
+
+    assert (contested[opened_fire.pk], contested[quiet.pk]) == (True, False)
+    assert "column-is_contested" in page
+
+
+@pytest.mark.django_db
+def test_story_page_draws_the_claims_graph(
+    editor_client, claims_of: Callable[..., list[Claim]], story: Story, editor
+) -> None:  # type: ignore[no-untyped-def]
+    cia, _ = claims_of(CIA_TIES, NO_LINKS)
+    claim_links_suggest(claim_id=cia.pk)
+    opened_fire, forces_fired = claims_of(OPENED_FIRE, FORCES_FIRED)
+    link = ClaimLink.objects.create(
+        from_claim=opened_fire,
+        to_claim=forces_fired,
+        relation="contradicts",
+        status="confirmed",
+        decided_at=time_now(),
+        rationale="who fired at whom",
+    )
+
+    page = editor_client.get(reverse("admin:claims_story_change", args=[story.pk])).content.decode()
+
+    assert "<svg" in page
+    assert page.count('stroke-dasharray="6 4"') == 1  # the suggested link, dashed
+    assert page.count("<line") == 2
+    assert reverse("admin:claims_claim_change", args=[cia.pk]) in page
+    assert link.rationale in page
+
+
+@pytest.mark.django_db
+def test_claim_page_shows_its_last_linking_run(editor_client, claims_of: Callable[..., list[Claim]]) -> None:  # type: ignore[no-untyped-def]
+    cia, _ = claims_of(CIA_TIES, NO_LINKS)
+    claim_links_suggest(claim_id=cia.pk)
+
+    page = editor_client.get(reverse("admin:claims_claim_change", args=[cia.pk])).content.decode()
+
+    assert "suggested 1 new links" in page
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_links_a_claim_end_to_end(worker: Worker) -> None:
+    story = factories.StoryFactory()
+    cia = claim_create(text=CIA_TIES, story=story)
+    no_links = claim_create(text=NO_LINKS, story=story)
+
+    link_claim.delay(cia.pk)
+
+    deadline = time.monotonic() + WORKER_SECONDS
+    while not LinkingRun.objects.filter(claim=cia, finished_at__isnull=False).exists():
+        assert worker.process.poll() is None, f"the worker stopped:\n{worker.output()}"
+        assert time.monotonic() < deadline, f"not linked in {WORKER_SECONDS} s:\n{worker.output()}"
+        time.sleep(0.2)
+    assert [link.relation for link in links_between(cia, no_links)] == ["contradicts"]
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # the test process itself still runs jobs in-process
