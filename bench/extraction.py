@@ -21,7 +21,6 @@ Scoring rules (bench/README.md has the reasoning):
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import re
 import sys
@@ -36,15 +35,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from claims.attribution.types import Attribution
 
-# Throughput is reported per core. Thread pools size themselves when numpy or spaCy load, so this must run
-# before either is imported; nothing above imports them and the extractor is only imported in main().
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-if hasattr(os, "sched_setaffinity"):  # Linux only; elsewhere the thread limits above are all we can do
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO_ROOT.parent / "shared/datasets/polnear/dev"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import (
+    SHARED_DATASETS,
+    cores_used,
+    database_was_used,
+    machine,
+    pin_to_one_core,
+    setup_django,
+)
+
+pin_to_one_core()  # before numpy, spaCy or torch is imported: nothing above imports them
+
+DEFAULT_DATA = SHARED_DATASETS / "polnear/dev"
 
 Span = tuple[int, int]
 Fragments = tuple[Span, ...]
@@ -384,12 +388,7 @@ class Run:
 
 def load_extractor() -> Callable[[str], list[Attribution]]:
     """Set Django up (no database connection) and import the extractor under test."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
+    setup_django()
     from claims.attribution import extract_attributions
 
     return extract_attributions
@@ -425,29 +424,7 @@ def evaluate(corpus: Corpus, extract: Callable[[str], list[Attribution]]) -> Run
     return run
 
 
-def _database_was_used() -> bool:
-    from django.db import connections
-
-    return any(connection.connection is not None for connection in connections.all(initialized_only=True))
-
-
 # ---------------------------------------------------------------------------------------------------- the report
-
-
-def machine() -> str:
-    name = platform.processor()
-    if not name:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-        except OSError:
-            cpuinfo = ""
-        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
-        name = found.group(1).strip() if found else platform.machine()
-    return name
-
-
-def cores_used() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def print_report(corpus: Corpus, run: Run, errors: int) -> None:
@@ -492,7 +469,7 @@ def print_report(corpus: Corpus, run: Run, errors: int) -> None:
         )
     if run.invalid_spans:
         print(f"WARNING: the extractor returned {run.invalid_spans} empty or out-of-range spans")
-    if _database_was_used():
+    if database_was_used():
         print("WARNING: the extractor opened a database connection")
     if errors:
         print_misses(corpus, run.misses, errors)

@@ -15,9 +15,7 @@ Scoring rules (bench/README.md has the reasoning):
 from __future__ import annotations
 
 import argparse
-import os
 import platform
-import re
 import sys
 import time
 from collections import Counter
@@ -29,15 +27,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from claims.linking import Judgement
 
-# Throughput is reported per core. Thread pools size themselves when numpy, spaCy or torch load, so this must
-# run before any of them is imported; nothing above imports them and the classifier is only imported in main().
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
-if hasattr(os, "sched_setaffinity"):  # Linux only; elsewhere the thread limits above are all we can do
-    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO_ROOT.parent / "shared/datasets/sick/sick_dev.tsv"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import (
+    SHARED_DATASETS,
+    cores_used,
+    database_was_used,
+    machine,
+    pin_to_one_core,
+    setup_django,
+)
+
+pin_to_one_core()  # before numpy, spaCy or torch is imported: nothing above imports them
+
+DEFAULT_DATA = SHARED_DATASETS / "sick/sick_dev.tsv"
 
 LABELS = ("contradicts", "corroborates", "unrelated")
 GOLD = {"CONTRADICTION": "contradicts", "ENTAILMENT": "corroborates", "NEUTRAL": "unrelated"}
@@ -79,16 +82,6 @@ def load_pairs(path: Path, limit: int | None = None) -> list[Pair]:
     return [Pair(first, second, GOLD[label]) for first, second, label in rows[:limit]]
 
 
-def setup_django() -> None:
-    """Set Django up (no database connection) so the classifier can read its settings."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
-
-
 def evaluate(pairs: Sequence[Pair], backend: str | None) -> Run:
     from claims.linking import classifier, relate_pairs
 
@@ -106,28 +99,6 @@ def _prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
     recall = hits / gold if gold else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
-
-
-def _database_was_used() -> bool:
-    from django.db import connections
-
-    return any(connection.connection is not None for connection in connections.all(initialized_only=True))
-
-
-def machine() -> str:
-    name = platform.processor()
-    if not name:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-        except OSError:
-            cpuinfo = ""
-        found = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
-        name = found.group(1).strip() if found else platform.machine()
-    return name
-
-
-def cores_used() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def print_report(data: Path, pairs: Sequence[Pair], run: Run) -> None:
@@ -162,7 +133,7 @@ def print_report(data: Path, pairs: Sequence[Pair], run: Run) -> None:
         scores[label] = _prf(confusion[label, label], predicted_counts[label], gold_counts[label])
         print(f"{label:14}" + "".join(f"{value:7.3f}" for value in scores[label]))
     print(f"three-way accuracy: {accuracy:.3f}")
-    if _database_was_used():
+    if database_was_used():
         print("WARNING: the classifier opened a database connection")
 
     per_second = len(pairs) / run.seconds if run.seconds else float("inf")

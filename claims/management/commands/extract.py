@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.attribution import ExtractionUnavailable, extract_attributions
 from claims.ingestion import clean_pasted_text
+from claims.management.files import read_utf8
 
 
 class Command(BaseCommand):
@@ -36,14 +37,7 @@ class Command(BaseCommand):
 
 def read_text_file(path: Path) -> str:
     """The file's text, exactly (offsets count from it), or a CommandError saying why it is not a story."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CommandError(f"{path} is not UTF-8 text (byte {error.start} cannot be read).") from error
+    text = read_utf8(path)
     try:
         clean_pasted_text(text)
     except Exception as error:

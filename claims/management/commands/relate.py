@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.linking import BACKENDS, LinkingBackendUnavailable, read_tsv_columns, relate_pairs
+from claims.management.files import read_utf8
 
 
 class Command(BaseCommand):
@@ -43,14 +44,7 @@ class Command(BaseCommand):
 
 def read_pairs(path: Path) -> list[tuple[str, str]]:
     """The (sentence_A, sentence_B) pairs of a TSV file, or a CommandError saying why the file cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"Cannot read {path}: {error.strerror}") from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise CommandError(f"{path} is not UTF-8 text (byte {error.start} cannot be read).") from error
+    text = read_utf8(path)
     try:
         rows = read_tsv_columns(text)
     except ValueError as error:
