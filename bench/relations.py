@@ -90,7 +90,7 @@ def evaluate(pairs: Sequence[Pair], backend: str | None) -> Run:
     started = time.perf_counter()
     judgements = relate([(pair.first, pair.second) for pair in pairs], backend)
     seconds = time.perf_counter() - started
-    chosen = classifier(backend)
+    chosen = classifier(backend, calibrated=False)
     return Run(judgements=judgements, seconds=seconds, backend=f"{chosen.name} ({chosen.version})")
 
 

@@ -17,7 +17,7 @@ from django.utils.text import Truncator
 
 from claims.graph import story_graph_svg
 from claims.ingestion import clean_link, clean_pasted_text, ingestion_request, ingestion_retry
-from claims.models import Claim, ClaimLink, Evidence, Ingestion, Stance, Statement, Story
+from claims.models import Claim, ClaimLink, Evidence, Ingestion, LinkCalibration, Stance, Statement, Story
 from claims.selectors import (
     actors_who_spoke,
     claims_with_counts,
@@ -577,3 +577,18 @@ class IngestionAdmin(admin.ModelAdmin):
         for ingestion in failed:
             ingestion_retry(ingestion=ingestion)
         self.message_user(request, f"Queued {len(failed)} ingestion{'s' if len(failed) != 1 else ''} again.")
+
+
+@admin.register(LinkCalibration)
+class LinkCalibrationAdmin(admin.ModelAdmin):
+    """What the reviewers' decisions taught the detector: read-only, trained by `calibrate_links` or nightly."""
+
+    list_display = ["version", "active", "confirmed", "rejected", "log_loss_before", "log_loss_after", "created_at"]
+    list_filter = ["active", "detector"]
+    readonly_fields = [field.name for field in LinkCalibration._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -460,3 +460,51 @@ class LinkingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.detector} on claim #{self.claim_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class LinkCalibration(models.Model):
+    """The link detector's scores refitted from this deployment's reviewer decisions; one is active at a time."""
+
+    detector = models.CharField(max_length=100, help_text='The detector version it calibrates, e.g. "features-1".')
+    version = models.CharField(
+        max_length=100, unique=True, help_text='Recorded on the links it scores, e.g. "features-1+cal3".'
+    )
+    feature_names = models.JSONField(default=list, help_text="The detector's features, in the coefficients' order.")
+    coefficients = models.JSONField(
+        default=dict, help_text="Relation → the weight of each feature; relations not named keep their set weights."
+    )
+    intercepts = models.JSONField(default=dict, help_text="Relation → the intercept of its model.")
+    confirmed = models.PositiveIntegerField(help_text="Confirmed detector links it was fitted and scored on.")
+    rejected = models.PositiveIntegerField(help_text="Rejected detector links it was fitted and scored on.")
+    log_loss_before = models.FloatField(
+        help_text="Log-loss of the set weights on the same decisions, each kind weighted equally; lower is better."
+    )
+    log_loss_after = models.FloatField(help_text="Cross-validated log-loss with this calibration; lower is better.")
+    accuracy_before = models.FloatField(
+        help_text="Share of decisions the set weights foresaw (suggested iff confirmed), each kind weighted equally."
+    )
+    accuracy_after = models.FloatField(help_text="The same, cross-validated, with this calibration.")
+    relations = models.JSONField(
+        default=dict, help_text="Per relation: decisions, figures before and after, or why it kept its set weights."
+    )
+    decisions = models.CharField(
+        max_length=64, editable=False, help_text="Digest of the decisions and claim texts it was fitted on."
+    )
+    active = models.BooleanField(default=True, help_text="Used for new links; at most one per detector.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "link calibration"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["detector"], condition=Q(active=True), name="linkcalibration_one_active_per_detector"
+            ),
+            # Stored only when it is no worse than the weights it replaces.
+            models.CheckConstraint(
+                condition=Q(log_loss_after__lte=F("log_loss_before")), name="linkcalibration_not_worse"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({'active' if self.active else 'retired'})"

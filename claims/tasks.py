@@ -8,6 +8,7 @@ from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
 from claims.ingestion import TransientIngestionError, ingestion_fail, ingestion_run
+from claims.linking.calibration import calibration_train
 from claims.linking.suggestions import claim_links_suggest
 from claims.selectors import claims_needing_linking
 
@@ -55,3 +56,10 @@ def link_claim(self: DjangoTask, claim_id: int) -> None:
         if self.request.is_eager:
             raise
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+
+
+@shared_task(base=DjangoTask, acks_late=True)
+def calibrate_links() -> int | None:
+    """Refit the link detector's calibration from reviewers' decisions (daily); the new calibration's id, if any."""
+    calibration = calibration_train()
+    return calibration.pk if calibration is not None else None

@@ -1,7 +1,9 @@
 """Linking claims: which claims contradict, corroborate or duplicate which, and why.
 
-`relate_pairs` is the one path from sentence pairs to judgements: the linking
-job, `manage.py relate` and `bench/relations.py` all go through it.
+`relate_pairs` is the one path from sentence pairs to judgements by the
+classifier as shipped: `manage.py relate` and `bench/relations.py` go through
+it, and it reads no database. The linking job asks `classifier()`, which adds
+this deployment's calibration from reviewers' decisions (`calibration`).
 """
 
 from collections.abc import Sequence
@@ -40,8 +42,8 @@ PAIR_COLUMNS = ("sentence_A", "sentence_B")
 
 
 def relate_pairs(pairs: Sequence[tuple[str, str]], backend: str | None = None) -> list[Judgement]:
-    """A judgement for each pair of texts, in order, by the named backend (default: `ATTEST_LINK_BACKEND`)."""
-    return classifier(backend).judge_many(pairs)
+    """A judgement for each pair of texts, in order, by the named backend as shipped (default `ATTEST_LINK_BACKEND`)."""
+    return classifier(backend, calibrated=False).judge_many(pairs)
 
 
 def read_tsv_columns(text: str, columns: Sequence[str] = PAIR_COLUMNS) -> list[tuple[str, ...]]:

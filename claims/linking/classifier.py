@@ -4,7 +4,8 @@ Two backends behind one interface (`PairClassifier`):
 
 * `FeatureClassifier` ("features", the default): needs nothing beyond the spaCy model that attribution
   already uses. The features of `claims.linking.features` go through a hand-set multinomial logistic
-  model (`WEIGHTS`), so a later calibration can refit exactly these weights from reviewers' decisions.
+  model (`WEIGHTS`). A deployment's reviewers refit the scores of the relations it suggests from their
+  own decisions (`claims.linking.calibration`); `classifier()` applies the active calibration.
 * `NLIClassifier` ("nli"): a Hugging Face cross-encoder trained for natural language inference, loaded
   from a local directory (`ATTEST_NLI_MODEL`). torch and transformers are optional and never download.
 """
@@ -25,6 +26,7 @@ from django.conf import settings
 
 from claims.attribution import ExtractionUnavailable
 from claims.linking.features import FEATURE_NAMES, Analysis, Comparison, analyse_many, compare
+from claims.models import LinkCalibration
 
 Relation = Literal["contradicts", "corroborates", "duplicates", "unrelated"]
 RELATIONS: tuple[Relation, ...] = get_args(Relation)
@@ -55,11 +57,15 @@ class PairClassifier(Protocol):
     def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]: ...
 
 
-def classifier(backend: str | None = None) -> PairClassifier:
-    """The pair classifier named `backend`, by default the one `ATTEST_LINK_BACKEND` names ("features")."""
+def classifier(backend: str | None = None, *, calibrated: bool = True) -> PairClassifier:
+    """The pair classifier named `backend`, by default the one `ATTEST_LINK_BACKEND` names ("features").
+
+    The feature classifier comes with this deployment's active calibration, which costs one small query;
+    `calibrated=False` gives it as shipped, without reading the database.
+    """
     name = backend or getattr(settings, "ATTEST_LINK_BACKEND", None) or "features"
     if name == "features":
-        return FeatureClassifier()
+        return FeatureClassifier(active_calibration() if calibrated else None)
     if name == "nli":
         return NLIClassifier()
     raise LinkingBackendUnavailable(f"Unknown linking backend “{name}”: choose one of {', '.join(BACKENDS)}.")
@@ -122,6 +128,12 @@ class FeatureClassifier:
 
     name = "features"
     version = "features-1"
+    """As shipped; a calibrated classifier's version names its calibration ("features-1+cal3")."""
+
+    def __init__(self, calibration: Calibration | None = None) -> None:
+        self.calibration = calibration
+        if calibration is not None:
+            self.version = calibration.version
 
     def judge_many(self, pairs: Sequence[tuple[str, str]]) -> list[Judgement]:
         try:
@@ -133,14 +145,93 @@ class FeatureClassifier:
     def _judge(self, first: Analysis, second: Analysis) -> Judgement:
         comparison = compare(first, second)
         values = comparison.values
-        logits = {
-            relation: BIASES[relation] + sum(weight * values[name] for name, weight in WEIGHTS[relation].items())
-            for relation in RELATIONS
-        }
-        relation = max(RELATIONS, key=lambda each: logits[each])
-        top = logits[relation]
-        score = 1.0 / sum(math.exp(logit - top) for logit in logits.values())
+        probabilities = shipped_probabilities(values)
+        relation = max(RELATIONS, key=lambda each: probabilities[each])
+        score = probabilities[relation]
+        if self.calibration is not None and relation in self.calibration.weights:
+            score = self.calibration.probability(relation, values)
         return Judgement(relation, score, _rationale(relation, comparison), dict(values))
+
+
+def shipped_probabilities(values: Mapping[str, float]) -> dict[Relation, float]:
+    """The hand-set model's probability of each relation, from the values of FEATURE_NAMES."""
+    logits = {
+        relation: BIASES[relation] + sum(weight * values[name] for name, weight in WEIGHTS[relation].items())
+        for relation in RELATIONS
+    }
+    top = max(logits.values())
+    exponentials = {relation: math.exp(logit - top) for relation, logit in logits.items()}
+    total = sum(exponentials.values())
+    return {relation: exponential / total for relation, exponential in exponentials.items()}
+
+
+# ---------------------------------------------------------------------------------------------- calibration
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A deployment's refit of the feature classifier's scores (a `LinkCalibration` row, read once).
+
+    The hand-set weights still choose the relation; for a calibrated relation the score is instead the fitted
+    probability that a reviewer confirms the link. Only the score, since every decision it was fitted on is
+    about a pair the detector had already called that relation: it has seen no other kind of pair.
+    """
+
+    pk: int
+    version: str
+    intercepts: Mapping[Relation, float]
+    weights: Mapping[Relation, tuple[float, ...]]
+    """In the order of FEATURE_NAMES."""
+
+    def probability(self, relation: Relation, values: Mapping[str, float]) -> float:
+        logit = self.intercepts[relation] + sum(
+            weight * values[name] for name, weight in zip(FEATURE_NAMES, self.weights[relation], strict=True)
+        )
+        # The logistic function, written so that neither branch can overflow.
+        if logit >= 0:
+            return 1.0 / (1.0 + math.exp(-logit))
+        exponential = math.exp(logit)
+        return exponential / (1.0 + exponential)
+
+
+# The active calibration as last read, kept until another one becomes active.
+_loaded: Calibration | None = None
+
+
+def active_calibration() -> Calibration | None:
+    """This deployment's active calibration of the feature classifier, if any.
+
+    One query on the partial unique index of active calibrations; the row itself is read again only when
+    another calibration has become active since, so each linking job pays for one small lookup.
+    """
+    global _loaded
+    active = (
+        LinkCalibration.objects.filter(detector=FeatureClassifier.version, active=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if active is None:
+        return None
+    loaded = _loaded
+    if loaded is not None and loaded.pk == active:
+        return loaded
+    row = LinkCalibration.objects.filter(pk=active).first()
+    if row is None:  # deleted between the two queries
+        return None
+    loaded = _calibration_from(row)
+    _loaded = loaded
+    return loaded
+
+
+def _calibration_from(row: LinkCalibration) -> Calibration:
+    relations = [relation for relation in RELATIONS if relation in row.coefficients and relation in row.intercepts]
+    weights: dict[Relation, tuple[float, ...]] = {}
+    for relation in relations:
+        # By name, so a calibration made before a feature was added (at the end) gives that feature no weight.
+        fitted = dict(zip(row.feature_names, row.coefficients[relation], strict=True))
+        weights[relation] = tuple(float(fitted.get(name, 0.0)) for name in FEATURE_NAMES)
+    intercepts = {relation: float(row.intercepts[relation]) for relation in relations}
+    return Calibration(pk=row.pk, version=row.version, intercepts=intercepts, weights=weights)
 
 
 def _rationale(relation: Relation, comparison: Comparison) -> str:

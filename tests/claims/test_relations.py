@@ -1,6 +1,7 @@
 """Pairs of claims judged as contradicting, corroborating, duplicating or unrelated, with a checkable reason.
 
-The classifiers read two texts and nothing else, so these tests need no database.
+The classifiers read two texts and nothing else, so these tests need no database, except where they ask
+`classifier()` for this deployment's classifier, which looks up its calibration (tests/claims/test_calibration.py).
 """
 
 import itertools
@@ -173,6 +174,7 @@ def test_among_all_seed_claims_only_the_two_contradictions_are_flagged() -> None
     assert flagged == {frozenset((OPENED_FIRE, FORCES_FIRED)), frozenset((CIA_TIES, NO_LINKS))}
 
 
+@pytest.mark.django_db
 def test_judgements_follow_the_interface() -> None:
     pairs = [(CIA_TIES, NO_LINKS), (NO_LINKS, NO_LINKS), (CIA_TIES, NO_LINKS), ("", "Police fired.")]
 
@@ -189,6 +191,7 @@ def test_judgements_follow_the_interface() -> None:
     assert relate_pairs([]) == []
 
 
+@pytest.mark.django_db
 def test_the_backend_comes_from_the_setting_and_is_versioned(settings: Settings) -> None:
     detector = classifier()
     assert (detector.name, detector.version) == ("features", "features-1")
