@@ -269,15 +269,12 @@ def _words(attribution: Attribution, text: str) -> list[_Words]:
 
 
 def _words_between(start: int, end: int, attribution: Attribution, text: str) -> list[_Words]:
-    if attribution.kind == "direct":
-        quoted = [match for match in QUOTATION.finditer(text, start, end)]
-        if quoted:
-            return [_Words(*_unquoted(match.start(), match.end(), text)) for match in quoted]
-    return (
-        [_Words(*_unquoted(start, end, text))]
-        if attribution.kind == "direct"
-        else [_Words(text[start:end], start, end)]
-    )
+    if attribution.kind != "direct":
+        return [_Words(text[start:end], start, end)]
+    quoted = list(QUOTATION.finditer(text, start, end))
+    if not quoted:
+        return [_Words(*_unquoted(start, end, text))]
+    return [_Words(*_unquoted(match.start(), match.end(), text)) for match in quoted]
 
 
 def _unquoted(start: int, end: int, text: str) -> tuple[str, int, int]:

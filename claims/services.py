@@ -1,6 +1,7 @@
 """Every write to stories, claims, statements, evidence and links."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -206,6 +207,47 @@ def link_suggest(
             rationale=rationale,
         )
     )
+
+
+@dataclass(frozen=True)
+class LinkSuggestion:
+    """What a detector found between two claims."""
+
+    from_claim_id: int
+    to_claim_id: int
+    relation: str
+    score: float
+    rationale: str
+
+
+@transaction.atomic
+def links_suggest(*, suggestions: Sequence[LinkSuggestion], detector: str) -> int:
+    """A detector's suggestions in one insert; a pair and relation already linked is left as it is.
+
+    The linking job writes many links a claim: validating each in Python cost two dozen queries a
+    link, so this relies on the database's own constraints, which refuse anything invalid, and on
+    its unique index, which makes a repeated suggestion a no-op.
+    """
+    rows = [
+        ClaimLink(
+            from_claim_id=suggestion.from_claim_id,
+            to_claim_id=suggestion.to_claim_id,
+            relation=suggestion.relation,
+            origin=ClaimLink.Origin.DETECTOR,
+            detector=detector,
+            status=ClaimLink.Status.SUGGESTED,
+            score=suggestion.score,
+            rationale=suggestion.rationale,
+        )
+        for suggestion in suggestions
+    ]
+    if not rows:
+        return 0
+    claim_ids = {suggestion.from_claim_id for suggestion in suggestions}
+    involved = ClaimLink.objects.filter(Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids))
+    before = involved.count()
+    ClaimLink.objects.bulk_create(rows, ignore_conflicts=True)
+    return involved.count() - before
 
 
 @transaction.atomic

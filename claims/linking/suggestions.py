@@ -9,7 +9,6 @@ runs that reach the same pair from either end leave one link).
 import logging
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils import timezone
 from claims.linking.classifier import classifier
 from claims.linking.retrieval import candidate_claims
 from claims.models import Claim, ClaimLink, LinkingRun
-from claims.services import link_suggest
+from claims.services import LinkSuggestion, links_suggest
 
 logger = logging.getLogger(__name__)
 
@@ -38,22 +37,20 @@ def claim_links_suggest(*, claim_id: int) -> LinkingRun | None:
         linked = _already_linked(claim, candidates)
         fresh = [candidate for candidate in candidates if candidate.pk not in linked]
         judgements = detector.judge_many([(claim.text, candidate.text) for candidate in fresh])
-        suggested = 0
-        for candidate, judgement in zip(fresh, judgements, strict=True):
-            if judgement.relation == "unrelated" or judgement.score < settings.ATTEST_LINK_MIN_SCORE:
-                continue
-            try:
-                link_suggest(
-                    from_claim=claim,
-                    to_claim=candidate,
+        suggested = links_suggest(
+            suggestions=[
+                LinkSuggestion(
+                    from_claim_id=claim.pk,
+                    to_claim_id=candidate.pk,
                     relation=judgement.relation,
-                    detector=detector.version,
                     score=round(judgement.score, 3),
                     rationale=judgement.rationale,
                 )
-            except ValidationError:
-                continue  # a run from the other claim's side suggested it first
-            suggested += 1
+                for candidate, judgement in zip(fresh, judgements, strict=True)
+                if judgement.relation != "unrelated" and judgement.score >= settings.ATTEST_LINK_MIN_SCORE
+            ],
+            detector=detector.version,
+        )
         run.candidates, run.suggested, run.finished_at = len(candidates), suggested, timezone.now()
         run.save(update_fields=["candidates", "suggested", "finished_at"])
     return run
