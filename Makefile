@@ -20,6 +20,8 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/relations.py
+	$(BIN)/python bench/linking.py
 
 worker: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config worker --loglevel INFO
