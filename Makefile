@@ -46,6 +46,6 @@ $(RUNTIME_STAMP): requirements.txt requirements-models.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps --require-hashes --requirement requirements-models.txt
 	touch $@
 
-$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt requirements-embeddings.txt
 	$(BIN)/pip install --quiet --requirement requirements-dev.txt
 	touch $@
