@@ -52,3 +52,13 @@ def machine() -> str:
 
 def cores_used() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    number = int(value)
+    if number < 1:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number

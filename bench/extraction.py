@@ -43,6 +43,7 @@ from bench.common import (
     database_was_used,
     machine,
     pin_to_one_core,
+    positive_int,
     setup_django,
 )
 
@@ -535,7 +536,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="DIR",
         help="PolNeAR split folder holding text/ and attributions/ (default: %(default)s)",
     )
-    parser.add_argument("--limit", type=_positive, metavar="N", help="score only the first N articles by name")
+    parser.add_argument("--limit", type=positive_int, metavar="N", help="score only the first N articles by name")
     parser.add_argument(
         "--errors",
         type=_non_negative,
@@ -553,13 +554,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = evaluate(corpus, load_extractor())
     print_report(corpus, run, args.errors)
     return 0
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
 
 
 def _non_negative(value: str) -> int:

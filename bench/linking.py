@@ -1298,20 +1298,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
         "--claims",
-        type=_positive,
+        type=common.positive_int,
         nargs="+",
         default=[10_000],
         metavar="N",
         help="stored claims to measure at, smallest first, each adding to the last (default: 10000)",
     )
     parser.add_argument(
-        "--sample", type=_positive, default=50, metavar="M", help="new claims in the recall measure (default: 50)"
+        "--sample",
+        type=common.positive_int,
+        default=50,
+        metavar="M",
+        help="new claims in the recall measure (default: 50)",
     )
     parser.add_argument(
-        "--new", type=_positive, default=200, metavar="K", help="new claims linked one by one (default: 200)"
+        "--new", type=common.positive_int, default=200, metavar="K", help="new claims linked one by one (default: 200)"
     )
     parser.add_argument(
-        "--relink", type=_positive, default=100, metavar="P", help="stored claims re-linked per run (default: 100)"
+        "--relink",
+        type=common.positive_int,
+        default=100,
+        metavar="P",
+        help="stored claims re-linked per run (default: 100)",
     )
     parser.add_argument("--seed", type=int, default=2025, help="seed of the generated claims (default: 2025)")
     parser.add_argument(
@@ -1371,13 +1379,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                 shutil.rmtree(data_dir, ignore_errors=True)
     print_summary(results, cpus)
     return 0
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
 
 
 if __name__ == "__main__":

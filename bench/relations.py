@@ -35,6 +35,7 @@ from bench.common import (
     database_was_used,
     machine,
     pin_to_one_core,
+    positive_int,
     setup_django,
 )
 
@@ -163,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--backend", metavar="NAME", help="features or nli (default: ATTEST_LINK_BACKEND, which defaults to features)"
     )
-    parser.add_argument("--limit", type=_positive, metavar="N", help="score only the first N pairs")
+    parser.add_argument("--limit", type=positive_int, metavar="N", help="score only the first N pairs")
     args = parser.parse_args(argv)
     if not args.data.is_file():
         parser.error(f"--data {args.data}: no such file")
@@ -183,13 +184,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--backend {args.backend or '(default)'}: {error}")
     print_report(args.data.resolve(), pairs, run)
     return 0
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
-    return number
 
 
 if __name__ == "__main__":
