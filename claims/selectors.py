@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from claims.models import Claim, ClaimLink, Ingestion, LinkingRun, Statement, Story
+from claims.models import Claim, ClaimLink, Ingestion, LinkingRun, Statement, Story, Verdict
 from sources.models import Actor, Source
 
 
@@ -49,7 +49,9 @@ def last_linking_run(claim: Claim) -> LinkingRun | None:
 def claims_with_counts() -> QuerySet[Claim]:
     """Claims with their story and the counts an editor scans a list by."""
     statements = Statement.objects.filter(claim=OuterRef("pk"))
-    return Claim.objects.select_related("story").annotate(
+    published = Verdict.objects.filter(claim=OuterRef("pk"), status=Verdict.Status.PUBLISHED)
+    return Claim.objects.select_related("story", "assignee").annotate(
+        published_rating=Subquery(published.values("rating__label")[:1]),
         statement_count=_count(statements),
         denial_count=_count(statements.filter(stance="denies")),
         # Asserted by someone and denied by someone else: contested, whatever the links say.

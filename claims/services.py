@@ -14,9 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.models import Claim, ClaimLink, Evidence, Ingestion, ReviewStatus, Stance, Statement, Story
+from claims.models import Claim, ClaimLink, ClaimStatus, Evidence, Ingestion, ReviewStatus, Stance, Statement, Story
 from sources.models import Actor, ActorAlias, Source
 from sources.services import save_validated, update_validated
+
+# A verdict is about these words: while reviewers judge it, and once it is published, they stay as they are.
+FROZEN_WORDING = (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED)
 
 
 @transaction.atomic
@@ -50,9 +53,22 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, about: Iterable[Actor] | None = None, **changes: Any) -> Claim:
-    """Reword a claim, move it to another story, or change whom it is about."""
-    claim = update_validated(claim, changes)
+def claim_update(
+    *, claim: Claim, about: Iterable[Actor] | None = None, expected_version: int | None = None, **changes: Any
+) -> Claim:
+    """Reword a claim, move it to another story, or change whom it is about.
+
+    With `expected_version` (the version the editor started from), a claim saved by someone else
+    since is refused with ClaimConflict rather than overwritten.
+    """
+    from claims.review.services import claim_locked
+
+    claim = claim_locked(claim=claim, expected_version=expected_version)
+    if "text" in changes and " ".join(str(changes["text"]).split()) != claim.text and claim.status in FROZEN_WORDING:
+        raise ValidationError(
+            {"text": f"A claim {claim.get_status_display().lower()} keeps its wording: reopen it to reword it."}
+        )
+    claim = update_validated(claim, {**changes, "version": claim.version + 1})
     if about is not None:
         claim.about.set(list(about))
     linking_queue(claim=claim)

@@ -4,20 +4,21 @@ import logging
 from typing import Any
 
 from celery import shared_task
-from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
 
 from claims.ingestion import TransientIngestionError, ingestion_fail, ingestion_run
 from claims.linking.calibration import calibration_train
 from claims.linking.suggestions import claim_links_suggest
+from claims.review.notifications import notification_send
 from claims.selectors import claims_needing_linking
+from config.celery import AttestTask
 
 logger = logging.getLogger(__name__)
 # A re-scan queues at most this many claims; the next one takes the rest.
 RESCAN_BATCH = 5000
 
 
-class IngestTask(DjangoTask):
+class IngestTask(AttestTask):
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         # Retries are used up (or the error was not a retryable one): say so on the ingestion.
         ingestion_id = kwargs.get("ingestion_id", args[0] if args else None)
@@ -26,7 +27,7 @@ class IngestTask(DjangoTask):
 
 
 @shared_task(bind=True, base=IngestTask, max_retries=4, acks_late=True)
-def ingest(self: DjangoTask, ingestion_id: int) -> None:
+def ingest(self: AttestTask, ingestion_id: int) -> None:
     """Read one ingested story: fetch or take its text, find who said what, suggest statements."""
     try:
         ingestion_run(ingestion_id=ingestion_id)
@@ -38,7 +39,7 @@ def ingest(self: DjangoTask, ingestion_id: int) -> None:
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
 
 
-@shared_task(base=DjangoTask, acks_late=True)
+@shared_task(base=AttestTask, acks_late=True)
 def relink_stale() -> int:
     """Queue linking for claims never compared or changed since (the periodic re-scan); returns how many."""
     claim_ids = list(claims_needing_linking().values_list("pk", flat=True)[:RESCAN_BATCH])
@@ -47,8 +48,8 @@ def relink_stale() -> int:
     return len(claim_ids)
 
 
-@shared_task(bind=True, base=DjangoTask, max_retries=5, acks_late=True)
-def link_claim(self: DjangoTask, claim_id: int) -> None:
+@shared_task(bind=True, base=AttestTask, max_retries=5, acks_late=True)
+def link_claim(self: AttestTask, claim_id: int) -> None:
     """Find the claims one claim contradicts or corroborates, and suggest links for review."""
     try:
         claim_links_suggest(claim_id=claim_id)
@@ -58,8 +59,20 @@ def link_claim(self: DjangoTask, claim_id: int) -> None:
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
 
 
-@shared_task(base=DjangoTask, acks_late=True)
+@shared_task(base=AttestTask, acks_late=True)
 def calibrate_links() -> int | None:
     """Refit the link detector's calibration from reviewers' decisions (daily); the new calibration's id, if any."""
     calibration = calibration_train()
     return calibration.pk if calibration is not None else None
+
+
+@shared_task(bind=True, base=AttestTask, max_retries=6, acks_late=True)
+def send_notification(self: AttestTask, notification_id: int) -> None:
+    """Send one e-mail the review workflow owes; an unreachable mail server is retried with backoff."""
+    try:
+        notification_send(notification_id=notification_id)
+    except OSError as error:
+        if self.request.is_eager:
+            logger.warning("Could not send notification %s now: %s", notification_id, error)
+            return
+        raise self.retry(exc=error, countdown=min(3600, 30 * 2**self.request.retries)) from error

@@ -1,5 +1,8 @@
 """Stories, claims, who asserted them where, and the evidence for them."""
 
+from collections.abc import Collection
+
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -8,7 +11,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django_fsm import FSMField, FSMModelMixin, transition
 
+from claims.models.history import history_trackers
 from sources.models import Actor, Source, TimeStamped
 from sources.text import fold
 
@@ -20,11 +25,19 @@ class Story(TimeStamped):
     slug = models.SlugField(max_length=100, unique=True)
     summary = models.TextField(blank=True)
     occurred_on = models.DateField(null=True, blank=True, help_text="When the event happened, if known.")
+    required_approvals = models.PositiveSmallIntegerField(
+        choices=[(1, "One reviewer"), (2, "Two reviewers")],
+        default=1,
+        help_text="How many reviewers, other than its authors, must approve a verdict before it can be published.",
+    )
 
     class Meta:
         verbose_name_plural = "stories"
         ordering = ["-occurred_on", "-pk"]
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="story_title_not_empty")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="story_title_not_empty"),
+            models.CheckConstraint(condition=Q(required_approvals__range=(1, 2)), name="story_approvals_1_or_2"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -37,7 +50,29 @@ class ReviewStatus(models.TextChoices):
     ACCEPTED = "accepted", "Accepted"
 
 
-class Claim(TimeStamped):
+class ClaimStatus(models.TextChoices):
+    """A claim's place in review: new → in research → in review → published, or dismissed as not check-worthy."""
+
+    NEW = "new", "New"
+    IN_RESEARCH = "in_research", "In research"
+    IN_REVIEW = "in_review", "In review"
+    NEEDS_CHANGES = "needs_changes", "Needs changes"
+    PUBLISHED = "published", "Published"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class SupportLevel(models.TextChoices):
+    """How well the record supports a claim, computed from its statements, evidence and links."""
+
+    UNSUPPORTED = "unsupported", "Unsupported"
+    WEAK = "weak", "Weak"
+    CONTESTED = "contested", "Contested"
+    SUPPORTED = "supported", "Supported"
+    WELL_SUPPORTED = "well_supported", "Well supported"
+
+
+@pghistory.track(*history_trackers())
+class Claim(FSMModelMixin, TimeStamped):
     """One checkable proposition, in neutral wording."""
 
     text = models.TextField(help_text='One proposition in neutral words, e.g. "Oscar Pérez opened fire on police".')
@@ -55,10 +90,38 @@ class Claim(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Review. The status changes only through the transitions below, each called by a service.
+    status = FSMField(
+        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.NEW, protected=True, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+        help_text="Who is working on the claim now.",
+    )
+    due_on = models.DateField("due", null=True, blank=True, help_text="When the verdict should be ready.")
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Counts saves, so that two editors cannot overwrite each other."
+    )
+    # Support, recomputed by a job whenever statements, evidence or links change (claims.support).
+    support_level = models.CharField(
+        max_length=16, choices=SupportLevel.choices, default=SupportLevel.UNSUPPORTED, editable=False
+    )
+    support_score = models.FloatField(default=0.0, editable=False, help_text="0 (nothing) to 1 (well supported).")
+    support_explanation = models.JSONField(default=dict, editable=False)
+    support_assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            models.CheckConstraint(condition=Q(status__in=ClaimStatus.values), name="claim_status_valid"),
+            models.CheckConstraint(
+                condition=Q(support_level__in=SupportLevel.values), name="claim_support_level_valid"
+            ),
+            models.CheckConstraint(condition=Q(support_score__range=(0.0, 1.0)), name="claim_support_score_0_to_1"),
             models.CheckConstraint(condition=~Q(folded_text=""), name="claim_text_not_empty"),
             models.CheckConstraint(
                 condition=Q(review_status__in=ReviewStatus.values), name="claim_review_status_valid"
@@ -68,10 +131,74 @@ class Claim(TimeStamped):
         indexes = [
             # Full-text retrieval of candidate claims for linking; "simple" because the text is already folded.
             GinIndex(SearchVector("folded_text", config="simple"), name="claim_folded_text_search_idx"),
+            models.Index(fields=["assignee", "status"], name="claim_assignee_status_idx"),
+            models.Index(fields=["due_on"], name="claim_due_idx", condition=Q(due_on__isnull=False)),
         ]
 
     def __str__(self) -> str:
         return self.text
+
+    # The review workflow. Who may take each step is a `rules` permission (claims.rules);
+    # what else a step needs (a complete verdict, enough approvals, a reason) is checked by its service.
+
+    @transition(
+        field=status, source=ClaimStatus.NEW, target=ClaimStatus.IN_RESEARCH, permission="claims.research_claim"
+    )
+    def start_research(self) -> None:
+        """Take up the claim."""
+
+    @transition(
+        field=status,
+        source=[ClaimStatus.IN_RESEARCH, ClaimStatus.NEEDS_CHANGES],
+        target=ClaimStatus.IN_REVIEW,
+        permission="claims.submit_claim",
+    )
+    def submit_for_review(self) -> None:
+        """Put the draft verdict before reviewers."""
+
+    @transition(
+        field=status, source=ClaimStatus.IN_REVIEW, target=ClaimStatus.NEEDS_CHANGES, permission="claims.review_claim"
+    )
+    def send_back(self) -> None:
+        """Return the verdict to research, saying what must change."""
+
+    @transition(
+        field=status,
+        source=ClaimStatus.NEEDS_CHANGES,
+        target=ClaimStatus.IN_RESEARCH,
+        permission="claims.research_claim",
+    )
+    def resume_research(self) -> None:
+        """Take a sent-back claim up again."""
+
+    @transition(
+        field=status, source=ClaimStatus.IN_REVIEW, target=ClaimStatus.PUBLISHED, permission="claims.publish_claim"
+    )
+    def publish(self) -> None:
+        """Publish the approved verdict."""
+
+    @transition(
+        field=status,
+        source=[ClaimStatus.NEW, ClaimStatus.IN_RESEARCH, ClaimStatus.NEEDS_CHANGES, ClaimStatus.IN_REVIEW],
+        target=ClaimStatus.DISMISSED,
+        permission="claims.dismiss_claim",
+    )
+    def dismiss(self) -> None:
+        """Set the claim aside as not check-worthy."""
+
+    @transition(field=status, source=ClaimStatus.DISMISSED, target=ClaimStatus.NEW, permission="claims.reinstate_claim")
+    def reinstate(self) -> None:
+        """Bring a dismissed claim back."""
+
+    @transition(
+        field=status, source=ClaimStatus.PUBLISHED, target=ClaimStatus.IN_RESEARCH, permission="claims.reopen_claim"
+    )
+    def reopen(self) -> None:
+        """Reopen a published claim for a correction; the published verdict stays up until the correction is."""
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # Validation assigns every field it cleans, which a protected status refuses: it changes by transitions only.
+        super().clean_fields(exclude={*(exclude or ()), "status"})
 
     def clean(self) -> None:
         self.text = " ".join(self.text.split())
@@ -90,6 +217,7 @@ class Stance(models.TextChoices):
     QUESTIONS = "questions", "questions"
 
 
+@pghistory.track(*history_trackers())
 class Statement(TimeStamped):
     """An attribution: this actor asserted, denied or questioned this claim, in these words, in this source."""
 
@@ -218,6 +346,7 @@ class Statement(TimeStamped):
             raise ValidationError(f"This attribution is already recorded as statement #{twin.pk}.")
 
 
+@pghistory.track(*history_trackers())
 class Evidence(TimeStamped):
     """A source, or a passage of one, that supports or refutes a claim."""
 

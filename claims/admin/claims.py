@@ -10,14 +10,17 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from claims.admin.review import HistoryMixin, QueueFilter, claim_review_view
 from claims.graph import story_graph_svg
 from claims.ingestion import clean_link, clean_pasted_text, ingestion_request, ingestion_retry
 from claims.models import Claim, ClaimLink, Evidence, Ingestion, LinkCalibration, Stance, Statement, Story
+from claims.review.services import claim_locked
 from claims.selectors import (
     actors_who_spoke,
     claims_with_counts,
@@ -174,21 +177,52 @@ def _save_link(link: ClaimLink, user: User) -> ClaimLink:
     return save_validated(link)
 
 
+class ClaimForm(forms.ModelForm):
+    """A claim's page; it carries the version it was opened at, so a save never overwrites someone else's."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Claim
+        fields = ["text", "story", "about", "review_status"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is not None:
+            # Locks the row until the admin's transaction ends, so nobody saves between this check and ours.
+            claim_locked(
+                claim=self.instance.pk, expected_version=cleaned.get("opened_version") or self.instance.version
+            )
+        return cleaned
+
+
 @admin.register(Claim)
-class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ClaimAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
+    form = ClaimForm
     formfield_overrides = COMPACT_TEXT
     list_display = [
         "claim",
         "story",
+        "status",
+        "support",
+        "verdict",
+        "assignee",
+        "due",
         "statements",
-        "denials",
         "confirmed_links",
         "suggested_links",
         "is_contested",
         "review_status",
-        "updated_at",
     ]
     list_filter = [
+        QueueFilter,
+        "status",
+        "support_level",
         "review_status",
         ("story", admin.RelatedOnlyFieldListFilter),
         SpeakerFilter,
@@ -203,11 +237,68 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
     search_help_text = "Searches claim wording, quotes and speakers' names, ignoring case and accents."
     autocomplete_fields = ["story", "about"]
-    fields = ["text", "story", "about", "review_status", "linking"]
-    readonly_fields = ["linking"]
+    fieldsets = [
+        (None, {"fields": ["text", "story", "about", "review_status", "opened_version"]}),
+        ("Review", {"fields": ["review"]}),
+        ("Support", {"fields": ["support_assessment"]}),
+        ("Links to other claims", {"fields": ["linking"]}),
+        ("History", {"fields": ["history"], "classes": ["collapse"]}),
+    ]
+    readonly_fields = ["review", "support_assessment", "linking", "history"]
     inlines = [StatementInline, EvidenceInline, LinkFromInline, LinkToInline]
     list_per_page = 50
     Media = AttestAdminMedia
+
+    def get_urls(self) -> list[Any]:
+        review = path(
+            "<path:object_id>/review/",
+            self.admin_site.admin_view(lambda request, object_id: claim_review_view(self, request, object_id)),
+            name="claims_claim_review",
+        )
+        return [review, *super().get_urls()]
+
+    @admin.display(description="review")
+    def review(self, claim: Claim) -> SafeString:
+        if claim.pk is None:
+            return format_html("<p>{}</p>", "Save the claim first; then take it through review.")
+        assignee = f", assigned to {claim.assignee}" if claim.assignee_id else ", not assigned"
+        due = f", due {claim.due_on:%d %b %Y}" if claim.due_on else ""
+        return format_html(
+            '<p><b>{}</b>{}{} · <a href="{}" class="button">Open the review page</a></p>',
+            claim.get_status_display(),
+            assignee,
+            due,
+            reverse("admin:claims_claim_review", args=[claim.pk]),
+        )
+
+    @admin.display(description="support", ordering="support_score")
+    def support(self, claim: Claim) -> str:
+        return claim.get_support_level_display()
+
+    @admin.display(description="support")
+    def support_assessment(self, claim: Claim) -> SafeString:
+        explanation = claim.support_explanation or {}
+        if claim.support_assessed_at is None:
+            return format_html("<p>{}</p>", "Not assessed yet.")
+        return format_html(
+            "<p><b>{}</b> (score {:.2f}): {}</p><ul>{}</ul>",
+            claim.get_support_level_display(),
+            claim.support_score,
+            explanation.get("summary", ""),
+            format_html_join("", "<li>{}</li>", ((line,) for line in explanation.get("reasons", []))),
+        )
+
+    @admin.display(description="verdict", ordering="published_rating")
+    def verdict(self, claim: Claim) -> str:
+        return claim.published_rating or "—"  # type: ignore[attr-defined]
+
+    @admin.display(description="due", ordering="due_on")
+    def due(self, claim: Claim) -> SafeString | str:
+        if claim.due_on is None:
+            return "—"
+        if claim.due_on < timezone.localdate() and claim.status not in ("published", "dismissed"):
+            return format_html('<span class="attest-overdue">{:%d %b} (overdue)</span>', claim.due_on)
+        return f"{claim.due_on:%d %b}"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Claim]:
         return claims_with_counts()
@@ -252,9 +343,17 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
         # `about` is saved with the claim, by the service, rather than by save_related.
         fields = form_fields(form)
         about = fields.pop("about", None)
+        fields.pop("opened_version", None)
         if change:
-            changes = {name: value for name, value in changed_fields(form).items() if name != "about"}
-            claim_update(claim=obj, about=about if "about" in form.changed_data else None, **changes)
+            changes = {
+                name: value for name, value in changed_fields(form).items() if name not in ("about", "opened_version")
+            }
+            claim_update(
+                claim=obj,
+                about=about if "about" in form.changed_data else None,
+                expected_version=form.cleaned_data.get("opened_version") or obj.version,
+                **changes,
+            )
         else:
             adopt(obj, claim_create(about=about or [], created_by=staff_user(request), **fields))
 
@@ -268,7 +367,7 @@ class ClaimAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class StatementAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
     formfield_overrides = COMPACT_TEXT
     list_display = ["speaker", "cue", "words", "stance", "kind", "claim_excerpt", "source", "review_status"]
     list_filter = [
@@ -291,7 +390,9 @@ class StatementAdmin(FoldedSearchMixin, admin.ModelAdmin):
         ("span_start", "span_end", "said_on"),
         ("via_source", "via_statement"),
         "review_status",
+        "history",
     ]
+    readonly_fields = ["history"]
 
     @admin.action(description="Accept the selected suggestions", permissions=["change"])
     def accept_suggestions(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
@@ -322,7 +423,7 @@ class StatementAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(ClaimLink)
-class ClaimLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ClaimLinkAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
     formfield_overrides = COMPACT_TEXT
     list_display = ["from_excerpt", "relation", "to_excerpt", "status", "origin", "score", "rationale_excerpt"]
     list_filter = ["status", "relation", "origin"]
@@ -330,7 +431,7 @@ class ClaimLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
     search_fields = ["from_claim__folded_text", "to_claim__folded_text"]
     autocomplete_fields = ["from_claim", "to_claim"]
     actions = ["confirm_links", "reject_links"]
-    readonly_fields = ["status", "origin", "detector", "score", "decided_by", "decided_at"]
+    readonly_fields = ["status", "origin", "detector", "score", "decided_by", "decided_at", "history"]
     fields = [
         "from_claim",
         "relation",
@@ -338,6 +439,7 @@ class ClaimLinkAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "rationale",
         ("status", "origin", "detector", "score"),
         ("decided_by", "decided_at"),
+        "history",
     ]
     # Suggestions first, the detector's most confident at the top: the review queue.
     Media = AttestAdminMedia
@@ -382,9 +484,14 @@ class StoryAdmin(admin.ModelAdmin):
     list_display = ["title", "occurred_on", "claims"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
-    fields = ["title", "slug", "occurred_on", "summary", "graph", "claim_table"]
+    fields = ["title", "slug", "occurred_on", "summary", "required_approvals", "graph", "claim_table"]
     readonly_fields = ["graph", "claim_table"]
     Media = AttestAdminMedia
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Story | None = None) -> list[str]:
+        # Only editors decide how many reviewers a story's verdicts need.
+        editor = request.user.has_perm("claims.publish_claim")
+        return [*self.readonly_fields, *([] if editor else ["required_approvals"])]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Story]:
         return stories_with_counts()
