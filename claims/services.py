@@ -414,6 +414,7 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
         username, password = role, f"attest-{role}-demo"
         user = User.objects.filter(username=username).first() or User(username=username)
         user.is_staff = True
+        user.email = f"{role}@attest.example"  # review e-mails go to the console in the demo
         user.set_password(password)
         user.save()
         user.groups.set([group])

@@ -9,7 +9,7 @@ from django.db import OperationalError
 from claims.ingestion import TransientIngestionError, ingestion_fail, ingestion_run
 from claims.linking.calibration import calibration_train
 from claims.linking.suggestions import claim_links_suggest
-from claims.review.notifications import notification_send
+from claims.review.notifications import notification_send, notifications_owed
 from claims.selectors import claims_needing_linking
 from config.celery import AttestTask
 
@@ -76,3 +76,12 @@ def send_notification(self: AttestTask, notification_id: int) -> None:
             logger.warning("Could not send notification %s now: %s", notification_id, error)
             return
         raise self.retry(exc=error, countdown=min(3600, 30 * 2**self.request.retries)) from error
+
+
+@shared_task(base=AttestTask, acks_late=True)
+def send_owed_notifications() -> int:
+    """Queue again the e-mails still owed (a mail server or broker that was down); returns how many."""
+    notification_ids = list(notifications_owed().values_list("pk", flat=True)[:RESCAN_BATCH])
+    for notification_id in notification_ids:
+        send_notification.delay(notification_id)
+    return len(notification_ids)

@@ -58,6 +58,12 @@ def reviewer(db: None) -> User:
 
 
 @pytest.fixture
+def second_reviewer(db: None) -> User:
+    """Erin reviews too: a second pair of eyes when a story needs two approvals."""
+    return _member_of("reviewer", "erin")
+
+
+@pytest.fixture
 def researcher(db: None) -> User:
     """Carol gathers sources and statements."""
     return _member_of("researcher", "carol")

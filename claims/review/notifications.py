@@ -8,12 +8,13 @@ and the job sends a row only once however often it runs.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -100,6 +101,18 @@ def notify_sent_back(*, claim: Claim, verdict: Verdict, by: User, reason: str) -
             f"What must change:\n{reason}\n\nOpen it: {_claim_url(claim)}\n"
         ),
     )
+
+
+# An e-mail still unsent this long after it was owed has lost its job (a broker or mail server was down).
+OWED_AFTER = timedelta(minutes=5)
+MAX_ATTEMPTS = 20
+
+
+def notifications_owed() -> QuerySet[Notification]:
+    """E-mails owed for a while and not yet sent, oldest first, short of those that failed too often."""
+    return Notification.objects.filter(
+        sent_at__isnull=True, created_at__lt=timezone.now() - OWED_AFTER, attempts__lt=MAX_ATTEMPTS
+    ).order_by("created_at", "pk")
 
 
 def notification_send(*, notification_id: int) -> bool:

@@ -224,17 +224,19 @@ def object_history(obj: Any) -> list[HistoryEntry]:
 
 
 def _entries(events: list[Events]) -> list[HistoryEntry]:
-    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_id))
     user_ids = {
         int(event.pgh_context["user"]) for event in events if event.pgh_context and event.pgh_context.get("user")
     }
     names = {user.pk: user.get_username() for user in User.objects.filter(pk__in=user_ids)}
+    # Each change is read against the object's previous event: in the order of its event table's ids,
+    # since every event of one transaction carries the same timestamp.
     previous: dict[tuple[str, str], dict[str, Any]] = {}
-    entries = []
-    for event in events:
+    entries: list[tuple[tuple[datetime, int], HistoryEntry]] = []
+    for event in sorted(events, key=lambda event: (event.pgh_model, event.pgh_id)):
         key = (event.pgh_obj_model, str(event.pgh_obj_id))
         before = previous.get(key, {})
         data = event.pgh_data or {}
+        previous[key] = data
         changes = tuple(
             Change(field, before.get(field), value)
             for field, value in data.items()
@@ -243,19 +245,17 @@ def _entries(events: list[Events]) -> list[HistoryEntry]:
             and (event.pgh_label != "created" or value not in (None, "", [], {}))
             and before.get(field) != value
         )
-        previous[key] = data
         if event.pgh_label == "changed" and not changes:
             continue  # only bookkeeping changed, e.g. the version an approval counts
         kind = _KIND.get(event.pgh_model, event.pgh_model)
-        entries.append(
-            HistoryEntry(
-                at=event.pgh_created_at,
-                by=_author(event.pgh_context, names),
-                what=f"{kind} #{event.pgh_obj_id} {event.pgh_label}",
-                changes=changes if event.pgh_label != "deleted" else (),
-            )
+        entry = HistoryEntry(
+            at=event.pgh_created_at,
+            by=_author(event.pgh_context, names),
+            what=f"{kind} #{event.pgh_obj_id} {event.pgh_label}",
+            changes=changes if event.pgh_label != "deleted" else (),
         )
-    return entries
+        entries.append(((event.pgh_created_at, event.pgh_id), entry))
+    return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
 
 
 def _author(context: dict[str, Any] | None, names: dict[int, str]) -> str:

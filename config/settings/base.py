@@ -125,6 +125,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "relink-claims-changed-since-their-last-run": {"task": "claims.tasks.relink_stale", "schedule": 15 * 60},
     "calibrate-links-from-reviewer-decisions": {"task": "claims.tasks.calibrate_links", "schedule": 24 * 60 * 60},
+    "send-review-e-mails-still-owed": {"task": "claims.tasks.send_owed_notifications", "schedule": 10 * 60},
 }
 
 REST_FRAMEWORK = {

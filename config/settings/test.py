@@ -10,3 +10,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 # Linking parses every saved claim; tests that are about linking turn it on for themselves.
 ATTEST_LINK_ON_SAVE = False
+# Every connection closes with its request, so the live server's threads leave none open at teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

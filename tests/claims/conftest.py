@@ -12,7 +12,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from claims.models import Claim, Story
+from claims.models import Claim, Evidence, Story
+from claims.services import evidence_add
 from config.celery import app
 from tests import factories
 from tests.services import require_redis
@@ -26,6 +27,18 @@ def story(db: None) -> Story:
 @pytest.fixture
 def opened_fire(story: Story) -> Claim:
     return factories.ClaimFactory(text="Oscar Pérez opened fire on police at El Junquito.", story=story)
+
+
+@pytest.fixture
+def claim(db: None) -> Claim:
+    """A claim to take through review."""
+    return factories.ClaimFactory(text="The council approved the bridge budget in March.")
+
+
+@pytest.fixture
+def evidence(claim: Claim) -> Evidence:
+    """The council's minutes, refuting `claim`."""
+    return evidence_add(claim=claim, source=factories.SourceFactory(), effect=Evidence.Effect.REFUTES, note="Minutes")
 
 
 # The test settings run jobs in-process and have no setting to say otherwise, so the worker gets its own.
