@@ -24,6 +24,7 @@ from claims.attribution import Attribution, ExtractionUnavailable, extract_attri
 from claims.attribution.lexicon import CUE_FORMS, INVERTING_VERBS
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
 from claims.services import claim_create, statement_record, story_create
+from config.jobs import job_enqueue
 from sources.fetching import (
     FetchedArticle,
     FetchError,
@@ -142,7 +143,7 @@ def ingestion_retry(*, ingestion: Ingestion) -> Ingestion:
 def _queue(ingestion: Ingestion) -> None:
     from claims.tasks import ingest
 
-    ingest.delay_on_commit(ingestion.pk)
+    job_enqueue(ingest, ingestion.pk)
 
 
 def ingestion_run(*, ingestion_id: int) -> None:

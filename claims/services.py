@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.models import Claim, ClaimLink, ClaimStatus, Evidence, Ingestion, ReviewStatus, Stance, Statement, Story
+from config.jobs import job_enqueue
 from sources.models import Actor, ActorAlias, Source
 from sources.services import save_validated, update_validated
 
@@ -136,7 +137,7 @@ def linking_queue(*, claim: Claim) -> None:
         return
     from claims.tasks import link_claim
 
-    link_claim.delay_on_commit(claim.pk)
+    job_enqueue(link_claim, claim.pk)
 
 
 @transaction.atomic
@@ -361,6 +362,7 @@ EDITORIAL_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     "editor": {
         "sources": ("add", "change", "delete", "view"),
         "claims": ("add", "change", "delete", "view"),
+        "config.job": ("view", "change"),  # see failed jobs, and retry them
     },
     "reviewer": {
         "sources": ("view",),

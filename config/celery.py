@@ -14,10 +14,14 @@ app.autodiscover_tasks()
 
 
 class AttestTask(DjangoTask):
-    """A job whose writes name it in the history of what they change (django-pghistory's context)."""
+    """A job whose writes name it in the history of what they change (django-pghistory's context), and whose
+    log lines carry the id of the request that queued it."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         import pghistory  # not at module level: the Django app registry is not ready when this module loads
 
-        with pghistory.context(job=self.name, task_id=self.request.id):
+        from config.observability import request_id_bound
+
+        request_id = getattr(self.request, "request_id", None) or ""
+        with request_id_bound(request_id), pghistory.context(job=self.name, task_id=self.request.id):
             return super().__call__(*args, **kwargs)

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
+from config import health
+
 admin.site.site_header = "Attest"
 admin.site.site_title = "Attest"
 admin.site.index_title = "Claims and attribution"
@@ -11,6 +13,9 @@ admin.site.index_title = "Claims and attribution"
 admin.site.index_template = "admin/attest_index.html"
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics_view, name="metrics"),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,6 @@
 """Shared fixtures: the embedded database's lifetime, named users, and factories as fixtures."""
 
+import importlib
 from collections.abc import Iterator
 
 import pytest
@@ -80,6 +81,14 @@ def outsider(db: None) -> User:
 def editor_client(client, editor):  # type: ignore[no-untyped-def]
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def rating_scale(db: None) -> None:
+    """The default verdict scale, which a data migration creates, back after a transactional test flushed it."""
+    from django.apps import apps
+
+    importlib.import_module("claims.migrations.0008_default_rating_scale").scale_create(apps, None)
 
 
 @pytest.fixture

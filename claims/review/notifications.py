@@ -21,6 +21,7 @@ from django.utils.text import Truncator
 
 from claims.models import Claim, Notification, Verdict
 from claims.rules import is_editor
+from config.jobs import job_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ def _owe(*, recipients: list[User], claim: Claim, event: str, key: str, subject:
     from claims.tasks import send_notification
 
     for notification in owed:
-        send_notification.delay_on_commit(notification.pk)
+        job_enqueue(send_notification, notification.pk)
     return owed
 
 

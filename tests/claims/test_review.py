@@ -494,11 +494,17 @@ def test_the_history_names_the_job_that_made_a_change(claim: Claim, settings) ->
     assert {entry.by for entry in made} == {"job claims.tasks.link_claim"}
 
 
-def test_an_e_mail_whose_job_was_lost_is_sent_by_the_periodic_job(claim: Claim, researcher: User, editor: User) -> None:
+def test_an_e_mail_whose_job_was_lost_is_sent_by_the_periodic_job(
+    claim: Claim,
+    researcher: User,
+    editor: User,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
     services.claim_assign(claim=claim, assignee=researcher, due_on=None, by=editor)  # its job never ran
     Notification.objects.update(created_at=timezone.now() - timedelta(minutes=30))
 
-    queued = send_owed_notifications.apply().get()
+    with django_capture_on_commit_callbacks(execute=True):  # a periodic job runs outside any transaction
+        queued = send_owed_notifications.apply().get()
 
     assert queued == 1
     assert [message.to for message in mail.outbox] == [[researcher.email]]

@@ -14,8 +14,7 @@ from claims.models import Claim, ClaimStatus, Verdict
 from tests import factories
 from tests.services import require_chromium
 
-# serialized_rollback: the rating scale comes from a data migration, which an earlier transactional test has flushed.
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
 CHROMIUM_FLAGS = [
@@ -73,6 +72,7 @@ class Desk:
 
 
 def test_a_claim_goes_through_review_in_the_browser(
+    rating_scale: None,
     browser: object,
     live_server,  # type: ignore[no-untyped-def]
     researcher: User,

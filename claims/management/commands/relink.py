@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.models import Claim, Story
 from claims.tasks import link_claim
+from config.jobs import job_enqueue
 
 
 class Command(BaseCommand):
@@ -21,6 +22,6 @@ class Command(BaseCommand):
             claims = claims.filter(story=chosen)
         count = 0
         for claim_id in claims.values_list("pk", flat=True).iterator():
-            link_claim.delay(claim_id)
+            job_enqueue(link_claim, claim_id)
             count += 1
         self.stdout.write(f"Queued linking for {count} claim{'s' if count != 1 else ''}.")
