@@ -3,12 +3,13 @@
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from celery import Task
 from django.conf import settings
 from django.db import connection
 
@@ -16,6 +17,11 @@ from claims.models import Claim, Story
 from config.celery import app
 from tests import factories
 from tests.services import require_redis
+
+
+def jobs_queued(callbacks: list[Callable[[], object]], task: Task) -> list[tuple[object, ...]]:
+    """The arguments of each `task` job among the callbacks a commit ran, leaving out the other jobs queued with it."""
+    return [callback.args for callback in callbacks if getattr(callback, "func", None) == task.delay]
 
 
 @pytest.fixture
