@@ -24,7 +24,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/linking.py
 
 worker: $(RUNTIME_STAMP)
-	$(BIN)/celery --app config worker --loglevel INFO
+	$(BIN)/celery --app config worker --queues celery,ingest,linking,notifications --loglevel INFO
 
 beat: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config beat --loglevel INFO

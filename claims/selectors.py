@@ -32,6 +32,12 @@ def _links_of_outer_claim() -> QuerySet[ClaimLink]:
     return ClaimLink.objects.filter(Q(from_claim=OuterRef("pk")) | Q(to_claim=OuterRef("pk")))
 
 
+def claims_in_story(slug: str = "") -> QuerySet[Claim]:
+    """Every claim, or a story's given its slug, in the order they were recorded; Story.DoesNotExist if none has it."""
+    claims = Claim.objects.order_by("pk")
+    return claims.filter(story=Story.objects.get(slug=slug)) if slug else claims
+
+
 def claims_needing_linking() -> QuerySet[Claim]:
     """Claims never compared, or changed since they last were: what a bulk import leaves behind."""
     last_run = LinkingRun.objects.filter(claim=OuterRef("pk")).order_by("-started_at").values("started_at")[:1]

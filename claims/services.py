@@ -10,11 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.models import Claim, ClaimLink, ClaimStatus, Evidence, Ingestion, ReviewStatus, Stance, Statement, Story
+from claims.support.services import support_queue, support_queue_for_actors
 from config.jobs import job_enqueue
 from sources.models import Actor, ActorAlias, Source
 from sources.services import save_validated, update_validated
@@ -50,6 +51,7 @@ def claim_create(
     claim = save_validated(Claim(text=text, story=story, created_by=created_by, review_status=review_status))
     claim.about.set(list(about))
     linking_queue(claim=claim)
+    support_queue(claim_ids=[claim.pk], with_linked=False)
     return claim
 
 
@@ -73,6 +75,8 @@ def claim_update(
     if about is not None:
         claim.about.set(list(about))
     linking_queue(claim=claim)
+    # The claims linked to this one quote its wording in their explanations.
+    support_queue(claim_ids=[claim.pk])
     return claim
 
 
@@ -120,15 +124,60 @@ def statement_record(
         )
     )
     linking_queue(claim=claim)
+    support_queue(claim_ids=[claim.pk])
     return statement
 
 
 @transaction.atomic
 def statement_update(*, statement: Statement, **changes: Any) -> Statement:
-    """Correct a statement: its speaker, stance, kind, cue, span or channel."""
+    """Correct a statement: its speaker, stance, kind, cue, span or channel, or the claim it states."""
+    before = _stored_claim_ids(Statement, statement.pk, "claim_id")
     statement = update_validated(statement, changes)
     linking_queue(claim=statement.claim)
+    support_queue(claim_ids=[*before, statement.claim_id])
     return statement
+
+
+def _stored_claim_ids(model: type[Statement | Evidence | ClaimLink], pk: int | None, *fields: str) -> list[int]:
+    """The claims a row points to as stored, before a change to it: moving it away changes their support too."""
+    if pk is None:
+        return []
+    return [claim_id for row in model.objects.filter(pk=pk).values_list(*fields) for claim_id in row]
+
+
+@transaction.atomic
+def statements_delete(*, statements: Iterable[Statement]) -> None:
+    """Delete statements; the claims they stated are assessed again."""
+    _delete_and_reassess(Statement.objects.filter(pk__in=[statement.pk for statement in statements]), "claim_id")
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Iterable[Evidence]) -> None:
+    """Remove evidence from its claims, which are assessed again."""
+    _delete_and_reassess(Evidence.objects.filter(pk__in=[item.pk for item in evidence]), "claim_id")
+
+
+@transaction.atomic
+def links_delete(*, links: Iterable[ClaimLink]) -> None:
+    """Delete links; both claims of each are assessed again."""
+    rows = ClaimLink.objects.filter(pk__in=[link.pk for link in links])
+    _delete_and_reassess(rows, "from_claim_id", "to_claim_id", with_linked=False)
+
+
+@transaction.atomic
+def claims_delete(*, claims: Iterable[Claim]) -> None:
+    """Delete claims, with their evidence and links; the claims they were linked to are assessed again."""
+    ids = {claim.pk for claim in claims}
+    links = ClaimLink.objects.filter(Q(from_claim_id__in=ids) | Q(to_claim_id__in=ids))
+    neighbours = {pk for pair in links.values_list("from_claim_id", "to_claim_id") for pk in pair} - ids
+    Claim.objects.filter(pk__in=ids).delete()
+    support_queue(claim_ids=neighbours, with_linked=False)
+
+
+def _delete_and_reassess(rows: QuerySet[Any], *claim_fields: str, with_linked: bool = True) -> None:
+    claim_ids = [claim_id for row in rows.values_list(*claim_fields) for claim_id in row]
+    rows.delete()
+    support_queue(claim_ids=claim_ids, with_linked=with_linked)
 
 
 def linking_queue(*, claim: Claim) -> None:
@@ -154,7 +203,7 @@ def evidence_add(
 ) -> Evidence:
     """Attach a source, or a passage of it, that supports or refutes `claim`."""
     span_start, span_end = span if span is not None else (None, None)
-    return save_validated(
+    evidence = save_validated(
         Evidence(
             claim=claim,
             source=source,
@@ -167,12 +216,17 @@ def evidence_add(
             added_by=added_by,
         )
     )
+    support_queue(claim_ids=[claim.pk])
+    return evidence
 
 
 @transaction.atomic
 def evidence_update(*, evidence: Evidence, **changes: Any) -> Evidence:
-    """Change a piece of evidence's effect, strength, passage or note."""
-    return update_validated(evidence, changes)
+    """Change a piece of evidence's effect, strength, source, passage or note."""
+    before = _stored_claim_ids(Evidence, evidence.pk, "claim_id")
+    evidence = update_validated(evidence, changes)
+    support_queue(claim_ids=[*before, evidence.claim_id])
+    return evidence
 
 
 @transaction.atomic
@@ -186,7 +240,7 @@ def link_draw(
 ) -> ClaimLink:
     """An editor's own link between two claims: confirmed as it is drawn."""
     now = timezone.now()
-    return save_validated(
+    link = save_validated(
         ClaimLink(
             from_claim=from_claim,
             to_claim=to_claim,
@@ -199,6 +253,8 @@ def link_draw(
             decided_at=now,
         )
     )
+    support_queue(claim_ids=[from_claim.pk, to_claim.pk], with_linked=False)
+    return link
 
 
 @transaction.atomic
@@ -212,7 +268,7 @@ def link_suggest(
     rationale: str,
 ) -> ClaimLink:
     """A detector's suggestion, left for a reviewer to confirm or reject."""
-    return save_validated(
+    link = save_validated(
         ClaimLink(
             from_claim=from_claim,
             to_claim=to_claim,
@@ -224,6 +280,9 @@ def link_suggest(
             rationale=rationale,
         )
     )
+    # A suggestion counts for nothing, but the explanation says that one awaits review.
+    support_queue(claim_ids=[from_claim.pk, to_claim.pk], with_linked=False)
+    return link
 
 
 @dataclass(frozen=True)
@@ -264,13 +323,19 @@ def links_suggest(*, suggestions: Sequence[LinkSuggestion], detector: str) -> in
     involved = ClaimLink.objects.filter(Q(from_claim_id__in=claim_ids) | Q(to_claim_id__in=claim_ids))
     before = involved.count()
     ClaimLink.objects.bulk_create(rows, ignore_conflicts=True)
-    return involved.count() - before
+    added = involved.count() - before
+    if added:
+        support_queue(claim_ids=claim_ids | {suggestion.to_claim_id for suggestion in suggestions}, with_linked=False)
+    return added
 
 
 @transaction.atomic
 def link_update(*, link: ClaimLink, **changes: Any) -> ClaimLink:
     """Change a link's claims, relation or rationale."""
-    return update_validated(link, changes)
+    before = _stored_claim_ids(ClaimLink, link.pk, "from_claim_id", "to_claim_id")
+    link = update_validated(link, changes)
+    support_queue(claim_ids=[*before, link.from_claim_id, link.to_claim_id], with_linked=False)
+    return link
 
 
 def link_confirm(*, link: ClaimLink, by: User) -> ClaimLink:
@@ -290,7 +355,9 @@ def _link_decide(link: ClaimLink, status: str, by: User) -> tuple[ClaimLink, boo
     link = ClaimLink.objects.select_for_update().get(pk=link.pk)
     if link.status == status:
         return link, False
-    return update_validated(link, {"status": status, "decided_by": by, "decided_at": timezone.now()}), True
+    link = update_validated(link, {"status": status, "decided_by": by, "decided_at": timezone.now()})
+    support_queue(claim_ids=[link.from_claim_id, link.to_claim_id], with_linked=False)
+    return link, True
 
 
 @transaction.atomic
@@ -313,6 +380,8 @@ def actor_merge(*, target: Actor, merged: Sequence[Actor]) -> Actor:
     ids = sorted([target.pk, *(actor.pk for actor in merged)])
     list(Actor.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     merged_ids = [actor.pk for actor in merged]
+    # Read before the move: afterwards, only the target names who spoke.
+    support_queue_for_actors(actor_ids=[target.pk, *merged_ids])
 
     _statements_move(merged_ids, target)
     Actor.objects.filter(affiliation_id__in=merged_ids).exclude(pk=target.pk).update(affiliation=target)
@@ -428,6 +497,7 @@ def demo_accounts_ensure() -> list[tuple[str, str, str]]:
 def suggestions_accept(*, statements: Iterable[Statement]) -> int:
     """Accept suggested statements, and the suggested claims they state; returns how many statements changed."""
     ids = [statement.pk for statement in statements]
+    support_queue(claim_ids=Statement.objects.filter(pk__in=ids).values_list("claim_id", flat=True))
     changed = Statement.objects.filter(pk__in=ids, review_status=ReviewStatus.SUGGESTED).update(
         review_status=ReviewStatus.ACCEPTED, updated_at=timezone.now()
     )
@@ -447,4 +517,5 @@ def suggestions_discard(*, statements: Iterable[Statement]) -> int:
     Statement.objects.filter(via_statement__in=suggested).update(via_statement=None)
     discarded, _ = suggested.delete()
     Claim.objects.filter(pk__in=claim_ids, review_status=ReviewStatus.SUGGESTED, statements__isnull=True).delete()
+    support_queue(claim_ids=Claim.objects.filter(pk__in=claim_ids).values_list("pk", flat=True))
     return discarded

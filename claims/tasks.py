@@ -11,6 +11,7 @@ from claims.linking.calibration import calibration_train
 from claims.linking.suggestions import claim_links_suggest
 from claims.review.notifications import notification_send, notifications_owed
 from claims.selectors import claims_needing_linking
+from claims.support.services import claim_support_assess
 from config.celery import AttestTask
 from config.jobs import job_enqueue
 
@@ -58,6 +59,18 @@ def link_claim(self: AttestTask, claim_id: int) -> None:
         if self.request.is_eager:
             raise
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+
+
+@shared_task(bind=True, base=AttestTask, max_retries=5, acks_late=True)
+def assess_claim_support(self: AttestTask, claim_id: int) -> str | None:
+    """Recompute one claim's support from its statements, evidence and links; its new level, or None if it is gone."""
+    try:
+        assessment = claim_support_assess(claim_id=claim_id)
+    except OperationalError as error:
+        if self.request.is_eager:
+            raise
+        raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
+    return assessment.level if assessment is not None else None
 
 
 @shared_task(base=AttestTask, acks_late=True)

@@ -22,6 +22,7 @@ class AttestTask(DjangoTask):
 
         from config.observability import request_id_bound
 
-        request_id = getattr(self.request, "request_id", None) or ""
+        # A worker makes a message's custom headers attributes of the request; a job run in-process keeps them apart.
+        request_id = getattr(self.request, "request_id", None) or (self.request.headers or {}).get("request_id", "")
         with request_id_bound(request_id), pghistory.context(job=self.name, task_id=self.request.id):
             return super().__call__(*args, **kwargs)

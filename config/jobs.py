@@ -15,12 +15,14 @@ see in the admin and retry.
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from celery import Task
 from celery.signals import task_failure, task_postrun, task_prerun, task_retry
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -35,10 +37,21 @@ RELAY_BATCH = 500
 BROKER_ERRORS = (BrokerError, ConnectionError, OSError)
 
 
-def job_enqueue(task: Task, *args: Any, **kwargs: Any) -> Job:
-    """Record a run of `task` with these (JSON) arguments, to be handed to the broker once the transaction commits."""
+def job_enqueue(task: Task, *args: Any, coalesce: bool = False, **kwargs: Any) -> Job:
+    """Record a run of `task` with these (JSON) arguments, to be handed to the broker once the transaction commits.
+
+    With `coalesce`, a run this transaction already asked for with the same arguments is not asked for again:
+    for a job that reads the state it works on, one run after the commit does the work of many.
+    """
+    if coalesce:
+        # A job's created_at is its transaction's start (the database's now()): the same for all it recorded.
+        same = Job.objects.filter(
+            task=task.name, args=list(args), kwargs=kwargs, status=Job.Status.PENDING, created_at=Now()
+        ).first()
+        if same is not None:
+            return same
     job = Job.objects.create(task=task.name, args=list(args), kwargs=kwargs, request_id=current_request_id())
-    transaction.on_commit(lambda: job_dispatch(job))
+    transaction.on_commit(partial(job_dispatch, job))
     return job
 
 

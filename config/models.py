@@ -4,7 +4,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.db.models.functions import Now
 
 
 class Job(models.Model):
@@ -34,7 +34,8 @@ class Job(models.Model):
     request_id = models.CharField(
         max_length=64, blank=True, help_text="The request that asked for it, as in the logs' request_id."
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # The database's now(): the start of the transaction that recorded the job (see job_enqueue's coalesce).
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 
 from claims.selectors import actors_with_statement_counts, ingestions_of, statements_by_actor, statements_in_source
 from claims.services import actor_merge
+from claims.support.services import support_queue_for_sources
 from sources.models import Actor, ActorAlias, Outlet, Source, SourceRelay
 from sources.services import (
     actor_create,
@@ -39,12 +40,14 @@ class FoldedSearchMixin:
         return super().get_search_results(request, queryset, fold(search_term))  # type: ignore[misc]
 
 
-def save_inline_formset(formset: forms.BaseModelFormSet, save: Any = save_validated) -> None:
-    """Save an inline formset row by row through `save`, so inline rows obey the same rules as any other write."""
+def save_inline_formset(
+    formset: forms.BaseModelFormSet, save: Any = save_validated, delete: Any = lambda obj: obj.delete()
+) -> None:
+    """Save and delete an inline formset's rows one by one, so inline rows obey the same rules as any other write."""
     for obj in formset.save(commit=False):
         save(obj)
     for obj in formset.deleted_objects:
-        obj.delete()
+        delete(obj)
     formset.save_m2m()
 
 
@@ -272,6 +275,8 @@ class SourceAdmin(admin.ModelAdmin):
             return source_relay_add(source=relay.relaying_source, original=relay.original_source, created_by=user)
 
         save_inline_formset(formset, save=save_relay)
+        # A relay changed or removed here may make the source a wire copy, or stop it being one.
+        support_queue_for_sources(source_ids=[form.instance.pk])
 
 
 def highlight_statements(source: Source) -> SafeString:

@@ -33,13 +33,22 @@ def save_validated(instance: ModelT) -> ModelT:
 
 
 def update_validated(instance: ModelT, changes: dict[str, Any]) -> ModelT:
-    """Set `changes` on `instance`, then validate and save it."""
+    """Apply `changes` to the row of `instance` as it is stored now, then validate and save it.
+
+    The row is read again, locked, rather than saved from `instance`, so that a caller holding an
+    old copy (a form opened before a reviewer decided a link) writes only the fields it changes and
+    never puts back what someone else changed meanwhile. Must run inside a transaction.
+    """
     unknown = set(changes) - {field.name for field in instance._meta.get_fields()}
     if unknown:
         raise TypeError(f"{type(instance).__name__} has no field {', '.join(sorted(unknown))}")
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
     for field, value in changes.items():
-        setattr(instance, field, value)
-    return save_validated(instance)
+        setattr(stored, field, value)
+    saved = save_validated(stored)
+    for field in saved._meta.concrete_fields:  # the caller's copy shows what was saved
+        instance.__dict__[field.attname] = saved.__dict__[field.attname]
+    return saved
 
 
 @transaction.atomic
@@ -58,7 +67,13 @@ def outlet_create(
 @transaction.atomic
 def outlet_update(*, outlet: Outlet, **changes: Any) -> Outlet:
     """Change an outlet's name, kind, domain, reliability rating or owner."""
-    return update_validated(outlet, changes)
+    outlet = update_validated(outlet, changes)
+    # Claims build on sources, not the other way round: the import waits until it is needed.
+    from claims.support.services import support_queue_for_outlets
+
+    # Its rating weighs what it published; its owner decides what counts as independent of it.
+    support_queue_for_outlets(outlet_ids=[outlet.pk])
+    return outlet
 
 
 @transaction.atomic
@@ -85,6 +100,10 @@ def actor_update(*, actor: Actor, **changes: Any) -> Actor:
     """Change an actor; a new name also becomes an alias, and the old one stays one."""
     actor = update_validated(actor, changes)
     _alias_ensure(actor, actor.name)
+    from claims.support.services import support_queue_for_actors
+
+    # Affiliation decides whose statements count as one source; kind, whether they are official.
+    support_queue_for_actors(actor_ids=[actor.pk])
     return actor
 
 
@@ -144,7 +163,12 @@ def source_record(*, title: str, text: str = "", url: str | None = None, **field
 @transaction.atomic
 def source_update(*, source: Source, **changes: Any) -> Source:
     """Change a source's metadata; its text only while nothing points into it."""
-    return update_validated(source, changes)
+    source = update_validated(source, changes)
+    from claims.support.services import support_queue_for_sources
+
+    # Its outlet weighs the statements and evidence in it.
+    support_queue_for_sources(source_ids=[source.pk])
+    return source
 
 
 @transaction.atomic
@@ -155,7 +179,12 @@ def source_relay_add(*, source: Source, original: Source, created_by: User | Non
     existing = SourceRelay.objects.filter(relaying_source=source, original_source=original).first()
     if existing is not None:
         return existing
-    return save_validated(SourceRelay(relaying_source=source, original_source=original, created_by=created_by))
+    relay = save_validated(SourceRelay(relaying_source=source, original_source=original, created_by=created_by))
+    from claims.support.services import support_queue_for_sources
+
+    # Relaying a wire agency's story makes the source a copy of it, not an independent source.
+    support_queue_for_sources(source_ids=[source.pk])
+    return relay
 
 
 @transaction.atomic

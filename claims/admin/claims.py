@@ -33,15 +33,21 @@ from claims.selectors import (
 from claims.services import (
     claim_create,
     claim_update,
+    claims_delete,
+    evidence_delete,
+    evidence_update,
     link_draw,
     link_update,
     links_decide,
+    links_delete,
     statement_update,
+    statements_delete,
     story_create,
     story_update,
     suggestions_accept,
     suggestions_discard,
 )
+from claims.support.services import support_queue
 from sources.admin import (
     AttestAdminMedia,
     FoldedSearchMixin,
@@ -156,13 +162,29 @@ class LinkToInline(admin.TabularInline):
 
 
 def _save_claim_inline(row: Statement | Evidence | ClaimLink, user: User) -> Any:
+    # The form has already set the changes on an existing row; its service saves them and re-assesses support.
     if isinstance(row, ClaimLink):
         return _save_link(row, user)
-    if row.pk is None and isinstance(row, Statement):
+    if isinstance(row, Statement):
+        if row.pk is not None:
+            return statement_update(statement=row)
         row.created_by = user
-    if row.pk is None and isinstance(row, Evidence):
+    else:
+        if row.pk is not None:
+            return evidence_update(evidence=row)
         row.added_by = user
-    return save_validated(row)
+    saved = save_validated(row)
+    support_queue(claim_ids=[saved.claim_id])
+    return saved
+
+
+def _delete_claim_inline(row: Statement | Evidence | ClaimLink) -> None:
+    if isinstance(row, Statement):
+        statements_delete(statements=[row])
+    elif isinstance(row, Evidence):
+        evidence_delete(evidence=[row])
+    else:
+        links_delete(links=[row])
 
 
 def _save_link(link: ClaimLink, user: User) -> ClaimLink:
@@ -174,7 +196,7 @@ def _save_link(link: ClaimLink, user: User) -> ClaimLink:
             rationale=link.rationale,
             drawn_by=user,
         )
-    return save_validated(link)
+    return link_update(link=link)
 
 
 class ClaimForm(forms.ModelForm):
@@ -281,11 +303,15 @@ class ClaimAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
         if claim.support_assessed_at is None:
             return format_html("<p>{}</p>", "Not assessed yet.")
         return format_html(
-            "<p><b>{}</b> (score {:.2f}): {}</p><ul>{}</ul>",
+            '<p><b>{}</b> (score {}): {}</p><ul>{}</ul><p class="help">{}</p>',
             claim.get_support_level_display(),
-            claim.support_score,
+            # format_html escapes its arguments into strings first, so a number is formatted here.
+            f"{claim.support_score:.2f}",
             explanation.get("summary", ""),
             format_html_join("", "<li>{}</li>", ((line,) for line in explanation.get("reasons", []))),
+            f"Computed from the statements, evidence and links below on "
+            f"{timezone.localtime(claim.support_assessed_at):%d %b %Y %H:%M}; "
+            "it is not a verdict, which the review page records.",
         )
 
     @admin.display(description="verdict", ordering="published_rating")
@@ -363,7 +389,13 @@ class ClaimAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         user = staff_user(request)
-        save_inline_formset(formset, save=lambda row: _save_claim_inline(row, user))
+        save_inline_formset(formset, save=lambda row: _save_claim_inline(row, user), delete=_delete_claim_inline)
+
+    def delete_model(self, request: HttpRequest, obj: Claim) -> None:
+        claims_delete(claims=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Claim]) -> None:
+        claims_delete(claims=queryset)
 
 
 @admin.register(Statement)
@@ -420,6 +452,13 @@ class StatementAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
         else:
             obj.created_by = staff_user(request)
             save_validated(obj)
+            support_queue(claim_ids=[obj.claim_id])
+
+    def delete_model(self, request: HttpRequest, obj: Statement) -> None:
+        statements_delete(statements=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        statements_delete(statements=queryset)
 
 
 @admin.register(ClaimLink)
@@ -467,6 +506,12 @@ class ClaimLinkAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
             link_update(link=obj, **changed_fields(form))
         else:
             adopt(obj, _save_link(obj, staff_user(request)))
+
+    def delete_model(self, request: HttpRequest, obj: ClaimLink) -> None:
+        links_delete(links=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ClaimLink]) -> None:
+        links_delete(links=queryset)
 
     @admin.action(description="Confirm selected links", permissions=["change"])
     def confirm_links(self, request: HttpRequest, queryset: QuerySet[ClaimLink]) -> None:
@@ -518,11 +563,12 @@ class StoryAdmin(admin.ModelAdmin):
         claims = claims_with_counts().filter(story=story).order_by("pk")
         rows = format_html_join(
             "",
-            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
             (
                 (
                     reverse("admin:claims_claim_change", args=[claim.pk]),
                     claim.text,
+                    claim.get_support_level_display(),
                     claim.statement_count,  # type: ignore[attr-defined]
                     claim.confirmed_link_count,  # type: ignore[attr-defined]
                     claim.suggested_link_count,  # type: ignore[attr-defined]
@@ -531,8 +577,8 @@ class StoryAdmin(admin.ModelAdmin):
             ),
         )
         return format_html(
-            '<table class="attest-table"><thead><tr><th>claim</th><th>statements</th><th>confirmed links</th>'
-            "<th>suggested links</th></tr></thead><tbody>{}</tbody></table>",
+            '<table class="attest-table"><thead><tr><th>claim</th><th>support</th><th>statements</th>'
+            "<th>confirmed links</th><th>suggested links</th></tr></thead><tbody>{}</tbody></table>",
             rows,
         )
 

@@ -198,7 +198,19 @@ class HistoryEntry:
 
 
 # Bookkeeping columns that say nothing to a reader.
-_UNSHOWN = frozenset({"updated_at", "created_at", "folded_text", "folded_quote", "support_explanation", "version"})
+_UNSHOWN = frozenset(
+    {
+        "updated_at",
+        "created_at",
+        "folded_text",
+        "folded_quote",
+        "version",
+        # The support job's bookkeeping: a change of level is shown, the figures and wording behind it are not.
+        "support_explanation",
+        "support_score",
+        "support_assessed_at",
+    }
+)
 _KIND = {
     "claims.ClaimEvent": "claim",
     "claims.StatementEvent": "statement",

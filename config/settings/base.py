@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
@@ -41,6 +42,8 @@ MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
     "config.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -87,6 +90,21 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Content Security Policy: scripts and styles only from this site (the admin's own are files), nothing framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        # The admin sets a few style attributes inline; styles cannot run code.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 # The review workflow's permissions are `rules` predicates on the editorial groups (claims.rules).
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -131,6 +149,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
+# Separate queues, so that a flood of one kind of job (a bulk re-link) cannot hold up another (an e-mail); each can
+# have workers of its own (docs/deploy.md). The project's own small jobs stay on Celery's default queue.
+ATTEST_QUEUES = ("celery", "ingest", "linking", "notifications")
+CELERY_TASK_ROUTES = {
+    "claims.tasks.ingest": {"queue": "ingest"},
+    "claims.tasks.link_claim": {"queue": "linking"},
+    "claims.tasks.relink_stale": {"queue": "linking"},
+    "claims.tasks.calibrate_links": {"queue": "linking"},
+    "claims.tasks.assess_claim_support": {"queue": "linking"},
+    "claims.tasks.send_notification": {"queue": "notifications"},
+    "claims.tasks.send_owed_notifications": {"queue": "notifications"},
+}
 # Run one beat process per deployment (`make beat`); its schedule is kept in the database and editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {

@@ -12,3 +12,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 ATTEST_LINK_ON_SAVE = False
 # Every connection closes with its request, so the live server's threads leave none open at teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Static files straight from the apps' folders, as they change; production serves the collected, hashed copies.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = None

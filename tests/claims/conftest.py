@@ -3,20 +3,28 @@
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from celery import Task
 from django.conf import settings
 from django.db import connection
 
 from claims.models import Claim, Evidence, Story
 from claims.services import evidence_add
 from config.celery import app
+from config.jobs import job_dispatch
 from tests import factories
 from tests.services import require_redis
+
+
+def jobs_queued(callbacks: list[Callable[[], object]], task: Task) -> list[tuple[object, ...]]:
+    """The arguments of each `task` job among the callbacks a commit ran, leaving out the other jobs queued with it."""
+    jobs = [callback.args[0] for callback in callbacks if getattr(callback, "func", None) is job_dispatch]
+    return [tuple(job.args) for job in jobs if job.task == task.name]
 
 
 @pytest.fixture
@@ -109,6 +117,7 @@ def worker(broker: str, tmp_path: Path) -> Iterator[Worker]:
     }
     log = tmp_path / "worker.log"
     command = [sys.executable, "-m", "celery", "--app", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    command += ["--queues", ",".join(settings.ATTEST_QUEUES)]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)

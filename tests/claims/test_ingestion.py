@@ -25,8 +25,10 @@ from claims.ingestion import (
 )
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
 from claims.services import suggestions_accept, suggestions_discard
+from claims.tasks import ingest as ingest_job
 from sources.models import Actor, Outlet, Source
 from sources.text import fold
+from tests.claims.conftest import jobs_queued
 from tests.sources.test_fetching import ARTICLE as BUGLE_ARTICLE
 from tests.sources.test_fetching import NewsroomSite, page, redirect
 
@@ -538,7 +540,7 @@ def test_failed_link_succeeds_when_retried_once_its_server_is_allowed(
         ingestion_retry(ingestion=failed)
     failed.refresh_from_db()
 
-    assert len(queued) == 1
+    assert jobs_queued(queued, ingest_job) == [(failed.pk,)]
     assert failed.status == Ingestion.Status.SUCCEEDED
     assert (failed.error, failed.attempts, failed.statements_suggested) == ("", 2, 3)
     assert failed.source is not None

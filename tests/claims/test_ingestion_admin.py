@@ -15,7 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, Ingestion, ReviewStatus, Statement
+from claims.tasks import ingest
 from sources.models import Source
+from tests.claims.conftest import jobs_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,7 @@ def test_pasted_story_is_read_and_its_page_links_to_the_suggestions(
         response = add_ingestion(editor_client, submitted_text=BRIDGE_STORY, title="Council bridge row")
 
     ingestion = Ingestion.objects.get()
-    assert len(queued) == 1
+    assert jobs_queued(queued, ingest) == [(ingestion.pk,)]
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:claims_ingestion_change", args=[ingestion.pk])
     assert (ingestion.status, ingestion.statements_suggested, ingestion.created_by) == ("succeeded", 3, editor)

@@ -13,6 +13,7 @@ from claims.services import (
     link_confirm,
     link_reject,
     link_suggest,
+    link_update,
     links_decide,
     statement_record,
 )
@@ -389,3 +390,24 @@ def test_editorial_groups_sync_restores_a_permission_removed_by_hand(db: None) -
     editorial_groups_sync()
 
     assert groups["reviewer"].permissions.filter(codename="change_claimlink").exists()
+
+
+@pytest.mark.django_db
+def test_an_edit_from_an_old_copy_keeps_what_others_changed_since(reviewer) -> None:  # type: ignore[no-untyped-def]
+    link = link_suggest(
+        from_claim=factories.ClaimFactory(),
+        to_claim=factories.ClaimFactory(),
+        relation="contradicts",
+        detector="features-1",
+        score=0.8,
+        rationale="numbers differ",
+    )
+    opened_before_the_decision = ClaimLink.objects.get(pk=link.pk)
+    link_confirm(link=link, by=reviewer)
+
+    link_update(link=opened_before_the_decision, rationale="numbers differ: two officers vs three")
+
+    stored = ClaimLink.objects.get(pk=link.pk)
+    assert stored.rationale == "numbers differ: two officers vs three"
+    assert stored.status == ClaimLink.Status.CONFIRMED, "the reviewer's decision is not undone"
+    assert stored.decided_by == reviewer

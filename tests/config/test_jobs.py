@@ -13,9 +13,10 @@ from django.utils import timezone
 from claims.models import Claim, LinkingRun
 from claims.services import claim_update
 from claims.tasks import link_claim
+from config.celery import AttestTask, app
 from config.jobs import job_enqueue, jobs_relay, jobs_retry
 from config.models import Job
-from config.observability import RequestIdFilter, request_id_bound
+from config.observability import RequestIdFilter, current_request_id, request_id_bound
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,16 @@ def test_log_lines_carry_the_request_id(caplog: pytest.LogCaptureFixture) -> Non
         logger.removeHandler(handler)
 
     assert lines == ["req-7-abcdefgh inside", " outside"]
+
+
+def test_a_job_runs_with_the_id_of_the_request_that_queued_it(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    seen: list[str] = []
+
+    @app.task(base=AttestTask, name="tests.record_request_id")
+    def record_request_id() -> None:
+        seen.append(current_request_id())
+
+    with request_id_bound("req-9-abcdefgh"), django_capture_on_commit_callbacks(execute=True):
+        job_enqueue(record_request_id)
+
+    assert seen == ["req-9-abcdefgh"]

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from claims.models import Claim, Story
+from claims.models import Story
+from claims.selectors import claims_in_story
 from claims.tasks import link_claim
 from config.jobs import job_enqueue
 
@@ -14,12 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--story", default="", help="Slug of the story whose claims to relink.")
 
     def handle(self, *args: Any, story: str, **options: Any) -> None:
-        claims = Claim.objects.order_by("pk")
-        if story:
-            chosen = Story.objects.filter(slug=story).first()
-            if chosen is None:
-                raise CommandError(f"No story has the slug “{story}”.")
-            claims = claims.filter(story=chosen)
+        try:
+            claims = claims_in_story(story)
+        except Story.DoesNotExist as error:
+            raise CommandError(f"No story has the slug “{story}”.") from error
         count = 0
         for claim_id in claims.values_list("pk", flat=True).iterator():
             job_enqueue(link_claim, claim_id)

@@ -19,6 +19,8 @@ class Command(BaseCommand):
         try:
             call_command("migrate", interactive=False, verbosity=0)
             call_command("load_seed", demo_accounts=True)
+            # Loading assesses what it adds; this brings claims stored before up to date as well.
+            call_command("assess_support")
             self.stdout.write(self.style.SUCCESS(f"\nAttest is at http://{addrport}/admin/ — Ctrl-C to stop.\n"))
             call_command("runserver", addrport, use_reloader=False)
         except KeyboardInterrupt:
