@@ -43,8 +43,8 @@ def update_validated(instance: ModelT, changes: dict[str, Any]) -> ModelT:
     if unknown:
         raise TypeError(f"{type(instance).__name__} has no field {', '.join(sorted(unknown))}")
     stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    for field, value in changes.items():
-        setattr(stored, field, value)
+    for name, value in changes.items():
+        setattr(stored, name, value)
     saved = save_validated(stored)
     for field in saved._meta.concrete_fields:  # the caller's copy shows what was saved
         instance.__dict__[field.attname] = saved.__dict__[field.attname]

@@ -10,4 +10,4 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Static files straight from the apps' folders, as they change; production serves the collected, hashed copies.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]

@@ -36,4 +36,4 @@ STORAGES = {
 }
 
 # One JSON object a line for the log store, unless LOG_FORMAT says otherwise.
-LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # type: ignore[index]  # noqa: F405

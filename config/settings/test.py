@@ -15,4 +15,4 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Static files straight from the apps' folders, as they change; production serves the collected, hashed copies.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
