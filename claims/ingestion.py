@@ -10,13 +10,14 @@ or discard. Running the job twice suggests nothing twice.
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -147,8 +148,14 @@ def _queue(ingestion: Ingestion) -> None:
 
 
 def ingestion_run(*, ingestion_id: int) -> None:
-    """Do the work of one queued ingestion; a second run of a finished or running one does nothing."""
-    claimed = Ingestion.objects.filter(pk=ingestion_id, status=Ingestion.Status.QUEUED).update(
+    """Do the work of one queued ingestion; a second run of a finished or running one does nothing.
+
+    A running one whose worker died is taken over: its job comes back from the broker after the
+    visibility timeout, by which time the dead run has long stopped reporting progress.
+    """
+    abandoned = timezone.now() - timedelta(seconds=settings.ATTEST_INGEST_LEASE)
+    claimable = Q(status=Ingestion.Status.QUEUED) | Q(status=Ingestion.Status.RUNNING, updated_at__lt=abandoned)
+    claimed = Ingestion.objects.filter(claimable, pk=ingestion_id).update(
         status=Ingestion.Status.RUNNING,
         started_at=timezone.now(),
         attempts=F("attempts") + 1,

@@ -59,11 +59,14 @@ def job_dispatch(job: Job) -> bool:
     """Hand one recorded job to the broker (or run it, where jobs run in-process); False if the broker is away."""
     from config.celery import app
 
+    options = {"task_id": str(job.id), "headers": {"request_id": job.request_id}}
     try:
-        # apply_async, not send_task: where jobs run in-process (no broker configured), it runs the job here.
-        app.tasks[job.task].apply_async(
-            args=job.args, kwargs=job.kwargs, task_id=str(job.id), headers={"request_id": job.request_id}
-        )
+        if app.conf.task_always_eager:
+            # No broker: apply_async runs the job here, which needs the task itself.
+            _registered(job.task).apply_async(args=job.args, kwargs=job.kwargs, **options)
+        else:
+            # By name: a process that only relays (manage.py relay_jobs) never imported the tasks.
+            app.send_task(job.task, args=job.args, kwargs=job.kwargs, **options)
     except Exception as error:
         if not app.conf.task_always_eager and isinstance(error, BROKER_ERRORS):
             logger.warning("The broker did not take job %s (%s); it waits in the outbox: %s", job.id, job.task, error)
@@ -73,6 +76,14 @@ def job_dispatch(job: Job) -> bool:
         raise
     Job.objects.filter(pk=job.pk, status=Job.Status.PENDING).update(status=Job.Status.QUEUED, queued_at=timezone.now())
     return True
+
+
+def _registered(name: str) -> Task:
+    from config.celery import app
+
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # the apps' tasks modules, as a worker imports them at start
+    return app.tasks[name]
 
 
 def jobs_relay(*, older_than: timedelta = RELAY_AFTER) -> int:

