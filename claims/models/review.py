@@ -113,6 +113,10 @@ class Verdict(TimeStamped):
             ),
             models.CheckConstraint(condition=~Q(corrects=F("pk")), name="verdict_not_correcting_itself"),
         ]
+        indexes = [
+            # The latest published verdicts: the public list, and whether matching's word weights are stale.
+            models.Index(fields=["-published_at"], condition=Q(status="published"), name="verdict_published_at_idx"),
+        ]
 
     def __str__(self) -> str:
         rating = str(self.rating) if self.rating_id else "no rating yet"
