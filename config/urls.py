@@ -1,7 +1,7 @@
-"""Root URL configuration: the editorial admin."""
+"""Root URL configuration: the editorial admin and the public pages of published claims."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Attest"
@@ -13,4 +13,5 @@ admin.site.index_template = "admin/attest_index.html"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("claims/", include("claims.urls")),
 ]
