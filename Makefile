@@ -22,6 +22,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/relations.py
 	$(BIN)/python bench/linking.py
+	$(BIN)/python bench/matching.py
 
 worker: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config worker --queues celery,ingest,linking,notifications --loglevel INFO

@@ -1,7 +1,7 @@
-"""Root URL configuration: the editorial admin."""
+"""Root URL configuration: the editorial admin and the public pages of published claims."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config import health
@@ -21,4 +21,5 @@ urlpatterns = [
     path("metrics", health.metrics_view, name="metrics"),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("claims/", include("claims.urls")),
 ]

@@ -177,6 +177,10 @@ class Claim(FSMModelMixin, TimeStamped):
     def publish(self) -> None:
         """Publish the approved verdict."""
 
+    @transition(field=status, source=ClaimStatus.NEW, target=ClaimStatus.PUBLISHED)
+    def publish_imported(self) -> None:
+        """Publish another fact-checker's verdict, imported from their ClaimReview (claims.claimreview)."""
+
     @transition(
         field=status,
         source=[ClaimStatus.NEW, ClaimStatus.IN_RESEARCH, ClaimStatus.NEEDS_CHANGES, ClaimStatus.IN_REVIEW],

