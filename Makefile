@@ -16,13 +16,14 @@ test: $(DEV_STAMP) lint
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config claims sources
+	$(BIN)/mypy config claims sources clients
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/relations.py
 	$(BIN)/python bench/linking.py
 	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/api.py
 
 worker: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config worker --queues celery,ingest,linking,notifications --loglevel INFO

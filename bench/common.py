@@ -62,3 +62,22 @@ def positive_int(value: str) -> int:
 
         raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
     return number
+
+
+def embedded_server_release(data_dir: Path | None, *, keep: bool) -> None:
+    """Close Django's connections, then stop a bench's own embedded server and delete its data, unless kept."""
+    if "django" in sys.modules:
+        from django.db import connections
+
+        connections.close_all()
+    if data_dir is None:
+        return
+    if keep:
+        print(f"kept the server and its data in {data_dir}; stop it with config.embedded_postgres.stop()")
+        return
+    import shutil
+
+    from config import embedded_postgres
+
+    embedded_postgres.stop(data_dir)
+    shutil.rmtree(data_dir, ignore_errors=True)

@@ -31,7 +31,6 @@ import platform
 import queue
 import random
 import re
-import shutil
 import statistics
 import sys
 import time
@@ -1367,16 +1366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if owned and args.database_url and not args.keep:
             bench_rows_delete()
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if data_dir is not None:
-            if args.keep:
-                print(f"kept the server and its data in {data_dir}; stop it with config.embedded_postgres.stop()")
-            else:
-                embedded_postgres.stop(data_dir)
-                shutil.rmtree(data_dir, ignore_errors=True)
+        common.embedded_server_release(data_dir, keep=args.keep)
     print_summary(results, cpus)
     return 0
 

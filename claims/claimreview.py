@@ -486,7 +486,7 @@ def _import_one(review: _Review, by: User | None) -> tuple[str, Claim]:
             rating=review.rating,
             rating_name=review.rating_name,
             conclusion=review.conclusion,
-            published_at=_moment(review.date_published) or timezone.now(),
+            published_at=_moment(review.date_published),
             by=by,
         )
     claim = Claim.objects.get(pk=claim.pk)  # as the services left it

@@ -8,6 +8,8 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -18,8 +20,19 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from claims.models import Claim, ClaimLink, Ingestion, LinkingRun, Statement, Story, Verdict
-from sources.models import Actor, Source
+from claims.models import (
+    Claim,
+    ClaimLink,
+    Evidence,
+    Ingestion,
+    LinkingRun,
+    Rating,
+    ReviewStatus,
+    Statement,
+    Story,
+    Verdict,
+)
+from sources.models import Actor, Outlet, Source
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -149,3 +162,100 @@ def story_graph(story: Story) -> StoryGraph:
         for claim in claims
     )
     return StoryGraph(nodes=nodes, links=tuple(links.order_by("pk")))
+
+
+# ---------------------------------------------------------------------------------------------- published reads
+# What readers outside the desk may see: claims with a published verdict, and only what such claims rest on.
+# Each takes `everything`, which the desk's own reads set, so one function serves both.
+
+
+def claims_published() -> QuerySet[Claim]:
+    """Claims with a published verdict (a claim reopened for a correction keeps its published verdict meanwhile)."""
+    return Claim.objects.filter(Exists(Verdict.objects.filter(claim=OuterRef("pk"), status=Verdict.Status.PUBLISHED)))
+
+
+def claims_visible(*, everything: bool) -> QuerySet[Claim]:
+    return Claim.objects.all() if everything else claims_published()
+
+
+def statements_visible(*, everything: bool) -> QuerySet[Statement]:
+    """Statements of published claims that the desk has accepted, or all of them for the desk."""
+    if everything:
+        return Statement.objects.all()
+    return Statement.objects.filter(
+        Exists(Verdict.objects.filter(claim=OuterRef("claim_id"), status=Verdict.Status.PUBLISHED)),
+        review_status=ReviewStatus.ACCEPTED,
+    )
+
+
+def links_visible(*, everything: bool) -> QuerySet[ClaimLink]:
+    """Confirmed links between two published claims, or all links for the desk."""
+    if everything:
+        return ClaimLink.objects.all()
+    published = Verdict.objects.filter(status=Verdict.Status.PUBLISHED)
+    return ClaimLink.objects.filter(
+        Exists(published.filter(claim=OuterRef("from_claim_id"))),
+        Exists(published.filter(claim=OuterRef("to_claim_id"))),
+        status=ClaimLink.Status.CONFIRMED,
+    )
+
+
+def evidence_visible(*, everything: bool) -> QuerySet[Evidence]:
+    """The evidence published verdicts rest on, or all evidence for the desk."""
+    if everything:
+        return Evidence.objects.all()
+    cited = Verdict.evidence.through.objects.filter(
+        evidence_id=OuterRef("pk"), verdict__status=Verdict.Status.PUBLISHED
+    )
+    return Evidence.objects.filter(Exists(cited))
+
+
+def sources_visible(*, everything: bool) -> QuerySet[Source]:
+    """Sources a published statement or a published verdict's evidence points to, or all of them for the desk."""
+    if everything:
+        return Source.objects.all()
+    statements = statements_visible(everything=False)
+    return Source.objects.filter(
+        Exists(statements.filter(source=OuterRef("pk")))
+        | Exists(statements.filter(via_source=OuterRef("pk")))
+        | Exists(evidence_visible(everything=False).filter(source=OuterRef("pk")))
+    )
+
+
+def actors_visible(*, everything: bool) -> QuerySet[Actor]:
+    """Actors who speak in, or are the subject of, a published claim, or all of them for the desk."""
+    if everything:
+        return Actor.objects.all()
+    about = Claim.about.through.objects.filter(
+        actor_id=OuterRef("pk"),
+        claim_id__in=claims_published().values("pk"),
+    )
+    return Actor.objects.filter(
+        Exists(statements_visible(everything=False).filter(speaker=OuterRef("pk"))) | Exists(about)
+    )
+
+
+def outlets_visible(*, everything: bool) -> QuerySet[Outlet]:
+    if everything:
+        return Outlet.objects.all()
+    return Outlet.objects.filter(Exists(sources_visible(everything=False).filter(outlet=OuterRef("pk"))))
+
+
+def stories_visible(*, everything: bool) -> QuerySet[Story]:
+    if everything:
+        return Story.objects.all()
+    return Story.objects.filter(Exists(claims_published().filter(story=OuterRef("pk"))))
+
+
+@dataclass(frozen=True)
+class RatingScale:
+    """The ends of the verdict scale, as schema.org's bestRating and worstRating."""
+
+    best: int | None
+    worst: int | None
+
+
+def rating_scale() -> RatingScale:
+    """The highest and lowest value among the active ratings."""
+    ends = Rating.objects.filter(active=True, value__isnull=False).aggregate(best=Max("value"), worst=Min("value"))
+    return RatingScale(best=ends["best"], worst=ends["worst"])

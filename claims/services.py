@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from claims.models import Claim, ClaimLink, ClaimStatus, Evidence, Ingestion, ReviewStatus, Stance, Statement, Story
 from claims.support.services import support_queue, support_queue_for_actors
+from claims.webhooks import link_confirmed_announce
 from config.jobs import job_enqueue
 from sources.models import Actor, ActorAlias, Source
 from sources.services import save_validated, update_validated
@@ -238,7 +239,7 @@ def link_draw(
     rationale: str = "",
     drawn_by: User | None = None,
 ) -> ClaimLink:
-    """An editor's own link between two claims: confirmed as it is drawn."""
+    """An editor's own link between two claims: confirmed as it is drawn (webhooks hear of it as link.confirmed)."""
     now = timezone.now()
     link = save_validated(
         ClaimLink(
@@ -254,6 +255,7 @@ def link_draw(
         )
     )
     support_queue(claim_ids=[from_claim.pk, to_claim.pk], with_linked=False)
+    link_confirmed_announce(link=link)
     return link
 
 
@@ -339,7 +341,7 @@ def link_update(*, link: ClaimLink, **changes: Any) -> ClaimLink:
 
 
 def link_confirm(*, link: ClaimLink, by: User) -> ClaimLink:
-    """A reviewer accepts a link."""
+    """A reviewer accepts a link; API clients' webhooks hear of it (link.confirmed) once it commits."""
     return _link_decide(link, ClaimLink.Status.CONFIRMED, by)[0]
 
 
@@ -357,6 +359,8 @@ def _link_decide(link: ClaimLink, status: str, by: User) -> tuple[ClaimLink, boo
         return link, False
     link = update_validated(link, {"status": status, "decided_by": by, "decided_at": timezone.now()})
     support_queue(claim_ids=[link.from_claim_id, link.to_claim_id], with_linked=False)
+    if status == ClaimLink.Status.CONFIRMED:
+        link_confirmed_announce(link=link)
     return link, True
 
 

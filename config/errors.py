@@ -11,9 +11,8 @@ import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
 
@@ -40,23 +39,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
         return unavailable(request, error)
-    return django_server_error(request)
+    from config.api import problems  # not at import: logging's configuration loads this module, before the apps
+
+    return problems.server_error(request)
 
 
 def unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
     """503 with Retry-After: problem details for API clients, a short page for people."""
     logger.warning("The database was unreachable during %s %s: %s", request.method, request.path, error)
     if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
-        response: HttpResponse = JsonResponse(
-            {
-                "type": "about:blank",
-                "title": "Service unavailable",
-                "status": 503,
-                "detail": f"The database is briefly unavailable. Retry in {RETRY_AFTER_SECONDS} seconds.",
-            },
-            status=503,
-            content_type="application/problem+json",
-        )
+        from config.api import problems
+
+        detail = f"The database is briefly unavailable. Retry in {RETRY_AFTER_SECONDS} seconds."
+        response: HttpResponse = problems.problem_response(request, 503, detail)
     else:
         response = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

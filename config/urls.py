@@ -1,4 +1,4 @@
-"""Root URL configuration: the editorial admin and the public pages of published claims."""
+"""Root URL configuration: the editorial admin, the API, the public pages of published claims, health and metrics."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -12,9 +12,6 @@ admin.site.index_title = "Claims and attribution"
 # The front page leads with the signed-in person's review queues.
 admin.site.index_template = "admin/attest_index.html"
 
-# A database away for a moment answers 503 with a retry hint, not a 500 (config.errors).
-handler500 = "config.errors.server_error"
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -22,4 +19,11 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("claims/", include("claims.urls")),
+    path("api/", include("config.api.urls")),
 ]
+
+# Under /api/ every error is a problem document, even those raised before a view runs.
+handler400 = "config.api.problems.bad_request"
+handler404 = "config.api.problems.not_found"
+# A database away for a moment answers 503 with a retry hint, not a 500 (config.errors).
+handler500 = "config.errors.server_error"

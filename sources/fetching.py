@@ -170,7 +170,7 @@ def _download(url: str, budget: _Budget) -> _Page:
         redirects += 1
 
 
-def _vet(url: str, budget: _Budget) -> _Target:
+def _vet(url: str, budget: _Budget, allowed_hosts: frozenset[str] | None = None) -> _Target:
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -192,7 +192,7 @@ def _vet(url: str, budget: _Budget) -> _Target:
         raise FetchError(f"{url} has no site name; paste the page's full address.")
     host = _ascii_host(parts.hostname, url)
     port = port or STANDARD_PORTS[parts.scheme]
-    allowed = _host_and_port(host, port) in _allowed_hosts()
+    allowed = _host_and_port(host, port) in (_allowed_hosts() if allowed_hosts is None else allowed_hosts)
     if not allowed and port not in STANDARD_PORTS.values():
         raise UnsafeAddress(
             f"The address uses port {port}; Attest fetches only public web pages on the standard ports 80 and 443."
@@ -284,7 +284,13 @@ def _why_not_public(address: str) -> str | None:
 
 
 @contextmanager
-def _response(target: _Target, budget: _Budget) -> Iterator[urllib3.BaseHTTPResponse]:
+def _response(
+    target: _Target,
+    budget: _Budget,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Iterator[urllib3.BaseHTTPResponse]:
     """The response from the first of the target's vetted IPs that accepts a connection."""
     failure: urllib3.exceptions.HTTPError | None = None
     for address in target.addresses:
@@ -295,13 +301,19 @@ def _response(target: _Target, budget: _Budget) -> Iterator[urllib3.BaseHTTPResp
         with _pool(target, address, timeout) as pool, _transport_errors(target.url, budget):
             try:
                 response = pool.urlopen(
-                    "GET",
+                    method,
                     target.path,
+                    body=body,
                     headers={
                         "Host": target.host_header,
                         "User-Agent": USER_AGENT,
-                        "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
-                        "Accept-Encoding": "gzip, deflate",
+                        **(
+                            headers
+                            or {
+                                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+                                "Accept-Encoding": "gzip, deflate",
+                            }
+                        ),
                     },
                     retries=False,
                     redirect=False,
@@ -356,6 +368,20 @@ def _transport_errors(url: str, budget: _Budget) -> Iterator[None]:
         ) from error
     except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as error:
         raise FetchError(f"The connection to {host} failed while fetching {url} ({error}).") from error
+
+
+def post(
+    url: str, *, body: bytes, headers: dict[str, str], timeout: float, allowed_hosts: frozenset[str] = frozenset()
+) -> int:
+    """POST `body` to `url`, checked as a fetch is (public addresses only, the vetted IP pinned); returns the status.
+
+    Redirects are not followed: a receiver that moves must be registered again. `allowed_hosts` are the
+    "host:port" pairs exempt from the address check.
+    """
+    budget = _Budget(deadline=time.monotonic() + timeout, seconds=timeout, max_bytes=0)
+    target = _vet(url.strip(), budget, frozenset(entry.strip().lower() for entry in allowed_hosts))
+    with _response(target, budget, method="POST", body=body, headers=headers) as response:
+        return int(response.status)
 
 
 def _redirect_location(response: urllib3.BaseHTTPResponse, url: str) -> str | None:

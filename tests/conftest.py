@@ -6,12 +6,13 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from rest_framework.test import APIClient
 
 from claims.models import Story
 from claims.seed import seed_load
 from claims.services import editorial_groups_sync
 from config import celery_app, embedded_postgres
-from tests import factories
+from tests import api, factories
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -96,3 +97,53 @@ def seed_story(db: None) -> Story:
     """The El Junquito story, loaded from fixtures/ as `make demo` loads it."""
     seed_load(settings.BASE_DIR / "fixtures" / "el-junquito")
     return Story.objects.get(slug="el-junquito-siege")
+
+
+# ---------------------------------------------------------------------------------------------- the API
+
+
+@pytest.fixture
+def world(researcher: User, reviewer: User, editor: User) -> "api.World":
+    story = factories.StoryFactory(title="Bridge budget row")
+    published = factories.ClaimFactory(text="The new bridge will open in March.", story=story)
+    other = factories.ClaimFactory(text="The bridge budget was approved by the council.", story=story)
+    unpublished = factories.ClaimFactory(text="The treasurer has no money left.", story=story)
+    public = factories.StatementFactory(claim=published)
+    factories.StatementFactory(claim=other, quote="the budget had been approved", stance="denies")
+    secret = factories.StatementFactory(claim=unpublished, quote="We have no money left")
+    for claim in (published, other):
+        api.publish(claim, researcher=researcher, reviewer=reviewer, editor=editor, source=public.source)
+    factories.ClaimLinkFactory(from_claim=published, to_claim=other)
+    factories.ClaimLinkFactory(from_claim=published, to_claim=unpublished, relation="corroborates")
+    return api.World(
+        published=published,
+        other_published=other,
+        unpublished=unpublished,
+        public_speaker_id=public.speaker_id,
+        secret_speaker_id=secret.speaker_id,
+        public_source_id=public.source_id,
+        secret_source_id=secret.source_id,
+    )
+
+
+@pytest.fixture
+def anonymous(db: None) -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def reader(db: None) -> APIClient:
+    """A partner newsroom's token: published claims only."""
+    return api.token_client(name="Partner newsroom", roles=[], scopes=["read:published"])[0]
+
+
+@pytest.fixture
+def desk_reader(db: None) -> APIClient:
+    """A research tool acting as a reviewer, reading everything."""
+    return api.token_client(name="Research tool", roles=["reviewer"], scopes=["read:all"])[0]
+
+
+@pytest.fixture
+def desk_writer(db: None) -> APIClient:
+    """The newsroom's own tool, acting as an editor: reads everything and writes."""
+    return api.token_client(name="Desk tool", roles=["editor"], scopes=["read:all", "write"])[0]

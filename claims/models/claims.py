@@ -133,6 +133,8 @@ class Claim(FSMModelMixin, TimeStamped):
             GinIndex(SearchVector("folded_text", config="simple"), name="claim_folded_text_search_idx"),
             models.Index(fields=["assignee", "status"], name="claim_assignee_status_idx"),
             models.Index(fields=["due_on"], name="claim_due_idx", condition=Q(due_on__isnull=False)),
+            # The API's lists are newest first, paged by cursor.
+            models.Index(fields=["-created_at", "-id"], name="claim_created_idx"),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from django_fsm import can_proceed, has_transition_perm
 from claims.models import Approval, Claim, ClaimStatus, Comment, Evidence, Rating, Verdict
 from claims.review.notifications import notify_assigned, notify_review_requested, notify_sent_back
 from claims.review.selectors import approvals_needed, changes_since, draft_verdict, verdict_writers
+from claims.webhooks import verdict_published_announce
 from sources.models import Source
 from sources.services import save_validated, update_validated
 
@@ -230,7 +231,10 @@ def verdict_approve(*, claim: Claim, by: User, note: str = "") -> Approval:
 
 @transaction.atomic
 def claim_publish(*, claim: Claim, by: User, expected_version: int | None = None) -> Verdict:
-    """An editor publishes the approved verdict; a correction takes the place of the verdict it corrects."""
+    """An editor publishes the approved verdict; a correction takes the place of the verdict it corrects.
+
+    API clients' webhooks are told (claim.published, or verdict.changed for a correction) once this commits.
+    """
     claim = claim_locked(claim=claim, expected_version=expected_version)
     _take_step(claim, "publish", by, "published")
     verdict = draft_verdict(claim)
@@ -242,6 +246,7 @@ def claim_publish(*, claim: Claim, by: User, expected_version: int | None = None
             "can be published."
         )
     now = timezone.now()
+    replaced = Verdict.objects.filter(claim=claim, status=Verdict.Status.PUBLISHED).select_related("rating").first()
     # The verdict readers see is replaced in one transaction: never none, never two.
     Verdict.objects.filter(claim=claim, status=Verdict.Status.PUBLISHED).update(
         status=Verdict.Status.SUPERSEDED, updated_at=now
@@ -249,6 +254,7 @@ def claim_publish(*, claim: Claim, by: User, expected_version: int | None = None
     verdict.status, verdict.published_at, verdict.published_by = Verdict.Status.PUBLISHED, now, by
     save_validated(verdict)
     _saved(claim, "status")
+    verdict_published_announce(verdict=verdict, replaced=replaced)
     return verdict
 
 
@@ -260,14 +266,15 @@ def verdict_import_publish(
     rating: Rating,
     rating_name: str,
     conclusion: str,
-    published_at: datetime,
+    published_at: datetime | None,
     by: User | None,
 ) -> tuple[Verdict, bool]:
     """Publish another fact-checker's verdict on `claim`, read from their review page `source`, or bring the
     one imported from that page up to date: (verdict, whether anything changed).
 
     The verdict did not pass this desk's review, and says so: it names the review it comes from, and whoever
-    ran the import as its publisher (nobody, for a job). A new claim is published on the way.
+    ran the import as its publisher (nobody, for a job). A new claim is published on the way. Without a
+    `published_at` (the review gave no date), a new verdict is dated now and an imported one keeps its date.
     """
     if by is not None:
         _require(by, "claims.publish_claim", "publish imported verdicts")
@@ -278,7 +285,7 @@ def verdict_import_publish(
     wanted = {"rating": rating, "imported_rating": rating_name[:200], "conclusion": conclusion.strip()}
     if verdict is not None:
         stale = {name: value for name, value in wanted.items() if getattr(verdict, name) != value}
-        if verdict.published_at != published_at:
+        if published_at is not None and verdict.published_at != published_at:
             stale["published_at"] = published_at
         if not stale:
             return verdict, False
@@ -298,7 +305,7 @@ def verdict_import_publish(
             status=Verdict.Status.PUBLISHED,
             author=by,
             published_by=by,
-            published_at=published_at,
+            published_at=published_at or timezone.now(),
             imported_from=source,
             **wanted,
         )

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
     "pghistory",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "config.apps.ProjectConfig",
     "sources",
     "claims",
+    "clients",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.assess_claim_support": {"queue": "linking"},
     "claims.tasks.send_notification": {"queue": "notifications"},
     "claims.tasks.send_owed_notifications": {"queue": "notifications"},
+    "clients.tasks.deliver_webhook": {"queue": "notifications"},
 }
 # Run one beat process per deployment (`make beat`); its schedule is kept in the database and editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -174,18 +177,62 @@ CELERY_BEAT_SCHEDULE = {
     "send-review-e-mails-still-owed": {"task": "claims.tasks.send_owed_notifications", "schedule": 10 * 60},
     "relay-jobs-waiting-for-the-broker": {"task": "config.tasks.relay_jobs", "schedule": 60},
     "prune-finished-jobs": {"task": "config.tasks.prune_jobs", "schedule": 24 * 60 * 60},
+    "forget-closed-api-rate-windows": {"task": "clients.tasks.prune_throttle_windows", "schedule": 60 * 60},
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "config.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.access.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttles.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.ApiCursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.BoundedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "config.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Behind a proxy, set NUM_PROXIES so that anonymous clients are told apart by their own address.
+    "NUM_PROXIES": env.int("ATTEST_API_NUM_PROXIES") if "ATTEST_API_NUM_PROXIES" in env else None,
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attest API",
-    "DESCRIPTION": "Claims, statements and their attribution, for fact-checking tools.",
+    "DESCRIPTION": "Claims, statements and their attribution, verdicts and links, for fact-checking tools. "
+    "Errors are RFC 9457 problem details; lists are cursor-paged; webhooks are signed (see the README).",
     "VERSION": "1",
+    # OpenAPI 3.1, for its webhooks: the events the API sends to clients.
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": "clients.api.views.WEBHOOKS",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "sources.models.Actor.Kind",
+        "OutletKindEnum": "sources.models.Outlet.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "StatementKindEnum": "claims.models.Statement.Kind",
+        "ClaimStatusEnum": "claims.models.ClaimStatus",
+        "LinkStatusEnum": "claims.models.ClaimLink.Status",
+        "IntakeStatusEnum": "claims.models.Ingestion.Status",
+        "EventEnum": "clients.models.Event",
+    },
 }
+
+# Requests per window for anonymous addresses and for each token (or signed-in account); empty for no limit.
+ATTEST_API_RATE_ANONYMOUS: str = env.str("ATTEST_API_RATE_ANONYMOUS", default="60/minute")
+ATTEST_API_RATE_CLIENT: str = env.str("ATTEST_API_RATE_CLIENT", default="600/minute")
+# The largest JSON body the API reads: a pasted story of a million characters fits.
+ATTEST_API_MAX_BODY_BYTES: int = env.int("ATTEST_API_MAX_BODY_BYTES", default=8 * 1024 * 1024)
+# "host:port" pairs a webhook may be sent to although they are not public addresses (tests, intranets).
+ATTEST_WEBHOOK_ALLOWED_HOSTS: set[str] = set(env.list("ATTEST_WEBHOOK_ALLOWED_HOSTS", default=[]))
 
 # Logs: plain lines for people, or one JSON object a line (LOG_FORMAT=json, the production default) for
 # a log store; both carry the id of the request or job they belong to.

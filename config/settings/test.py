@@ -17,3 +17,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)  # noq
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = None  # type: ignore[assignment]
+# No request limits, except in the tests of throttling, which set their own.
+ATTEST_API_RATE_ANONYMOUS = ""
+ATTEST_API_RATE_CLIENT = ""

@@ -1,0 +1,430 @@
+"""How claims, statements, evidence and links read and are written in the API.
+
+Serializers shape and validate; the views hand what they validated to the services, which decide.
+Representations read attributes the views' querysets prefetch (`shown_*`), so a page costs the same
+number of queries whatever its size.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, Stance, Statement, Verdict
+from claims.review.selectors import STEPS
+from claims.selectors import (
+    RatingScale,
+    actors_visible,
+    claims_visible,
+    evidence_visible,
+    links_visible,
+    sources_visible,
+    statements_visible,
+    stories_visible,
+)
+from config.api.base import StrictSerializer
+from config.api.fields import AbsoluteUrlField, SpanSerializer, VisibleRelatedField, span_of, url_of
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def child(parent: serializers.Serializer, serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """One instance of `serializer_class` per parent serializer (so per request), for method fields to reuse:
+    building a serializer copies its fields, which costs more than using it for one row."""
+    cache = parent.__dict__.setdefault("_children", {})
+    if serializer_class not in cache:
+        cache[serializer_class] = serializer_class(context=parent.context)
+    return cache[serializer_class]
+
+
+class StorySummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class ActorSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:actor-detail")
+    name = serializers.CharField()
+
+
+class SourceSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:source-detail")
+    title = serializers.CharField()
+    address = serializers.URLField(source="url", allow_null=True, help_text="Where the source is published.")
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class ClaimSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:claim-detail")
+    text = serializers.CharField()
+
+
+class SchemaOrgRatingSerializer(serializers.Serializer):
+    """The rating as schema.org's Rating, as in ClaimReview's reviewRating."""
+
+    type = serializers.CharField(source="at_type", help_text='Always "Rating".')
+    ratingValue = serializers.IntegerField(allow_null=True, help_text="Higher is truer; null off the scale.")
+    bestRating = serializers.IntegerField(allow_null=True)
+    worstRating = serializers.IntegerField(allow_null=True)
+    alternateName = serializers.CharField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["@type"] = fields.pop("type")
+        return fields
+
+
+class RatingSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    value = serializers.IntegerField(allow_null=True)
+    schema_org = serializers.SerializerMethodField()
+
+    @extend_schema_field(SchemaOrgRatingSerializer)
+    def get_schema_org(self, rating: Rating) -> dict[str, Any]:
+        return schema_org_rating(rating, self.context["rating_scale"])
+
+
+def schema_org_rating(rating: Rating, scale: RatingScale) -> dict[str, Any]:
+    return {
+        "@type": "Rating",
+        "ratingValue": rating.value,
+        "bestRating": scale.best,
+        "worstRating": scale.worst,
+        "alternateName": rating.label,
+    }
+
+
+class RatingScaleSerializer(RatingSerializer):
+    description = serializers.CharField()
+    requires_evidence = serializers.BooleanField()
+    active = serializers.BooleanField()
+
+
+class PublishedVerdictSerializer(serializers.Serializer):
+    rating = RatingSerializer()
+    conclusion = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    is_correction = serializers.SerializerMethodField(help_text="Whether it replaced an earlier published verdict.")
+
+    def get_is_correction(self, verdict: Verdict) -> bool:
+        return verdict.corrects_id is not None
+
+
+class DraftVerdictSerializer(serializers.Serializer):
+    rating = RatingSerializer(allow_null=True)
+    conclusion = serializers.CharField()
+    round = serializers.IntegerField()
+
+
+class StatementInClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:statement-detail")
+    speaker = ActorSummarySerializer()
+    source = SourceSummarySerializer()  # type: ignore[assignment]
+    quote = serializers.CharField()
+    span = serializers.SerializerMethodField()
+    stance = serializers.ChoiceField(choices=Stance.choices)
+    kind = serializers.ChoiceField(choices=Statement.Kind.choices)
+    cue = serializers.CharField()
+    said_on = serializers.DateField(allow_null=True)
+    via_source = serializers.IntegerField(source="via_source_id", allow_null=True)
+
+    @extend_schema_field(SpanSerializer(allow_null=True))
+    def get_span(self, statement: Statement) -> dict[str, int] | None:
+        return span_of(statement)
+
+
+class LinkInClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:link-detail")
+    relation = serializers.ChoiceField(choices=ClaimLink.Relation.choices)
+    status = serializers.ChoiceField(choices=ClaimLink.Status.choices)
+    direction = serializers.ChoiceField(choices=["outgoing", "incoming"], help_text="Drawn from this claim, or to it.")
+    claim = ClaimSummarySerializer(help_text="The claim at the other end.")
+    score = serializers.FloatField(allow_null=True)
+
+
+class SupportSerializer(serializers.Serializer):
+    level = serializers.CharField(source="support_level")
+    score = serializers.FloatField(source="support_score")
+    explanation = serializers.JSONField(source="support_explanation")
+    assessed_at = serializers.DateTimeField(source="support_assessed_at", allow_null=True)
+
+
+class DeskSerializer(serializers.Serializer):
+    """The desk's working state of a claim: shown with read:all only."""
+
+    status = serializers.CharField()
+    review_status = serializers.CharField()
+    assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
+    due_on = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField(help_text="Send it back as expected_version when changing the claim.")
+    draft_verdict = serializers.SerializerMethodField()
+
+    @extend_schema_field(DraftVerdictSerializer(allow_null=True))
+    def get_draft_verdict(self, claim: Claim) -> dict[str, Any] | None:
+        drafts = getattr(claim, "draft_verdicts", [])
+        return child(self, DraftVerdictSerializer).to_representation(drafts[0]) if drafts else None
+
+
+class ClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:claim-detail")
+    text = serializers.CharField()
+    story = StorySummarySerializer(allow_null=True)
+    about = ActorSummarySerializer(source="shown_about", many=True)
+    statements = StatementInClaimSerializer(source="shown_statements", many=True)
+    support = SupportSerializer(source="*")
+    verdict = serializers.SerializerMethodField(help_text="The published verdict; null until one is published.")
+    links = serializers.SerializerMethodField()
+    claimreview_url = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    desk = serializers.SerializerMethodField(help_text="The desk's working state; null without read:all.")
+
+    @extend_schema_field(PublishedVerdictSerializer(allow_null=True))
+    def get_verdict(self, claim: Claim) -> Any:
+        published = claim.published_verdicts  # type: ignore[attr-defined]
+        return child(self, PublishedVerdictSerializer).to_representation(published[0]) if published else None
+
+    @extend_schema_field(LinkInClaimSerializer(many=True))
+    def get_links(self, claim: Claim) -> Any:
+        ends = [(link, "outgoing", link.to_claim) for link in claim.shown_links_from]  # type: ignore[attr-defined]
+        ends += [(link, "incoming", link.from_claim) for link in claim.shown_links_to]  # type: ignore[attr-defined]
+        rows = [
+            LinkEnd(link.pk, link.relation, link.status, direction, other, link.score)
+            for link, direction, other in sorted(ends, key=lambda end: end[0].pk)
+        ]
+        links = child(self, LinkInClaimSerializer)
+        return [links.to_representation(row) for row in rows]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_claimreview_url(self, claim: Claim) -> str | None:
+        if not claim.published_verdicts:  # type: ignore[attr-defined]
+            return None
+        return url_of(self, "api:claim-claimreview", claim.pk)
+
+    @extend_schema_field(DeskSerializer(allow_null=True))
+    def get_desk(self, claim: Claim) -> Any:
+        if not self.context.get("reads_all"):
+            return None
+        return child(self, DeskSerializer).to_representation(claim)
+
+
+@dataclass(frozen=True)
+class LinkEnd:
+    """A link as seen from one of its claims."""
+
+    pk: int
+    relation: str
+    status: str
+    direction: str
+    claim: Claim
+    score: float | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+class StatementSerializer(StatementInClaimSerializer):
+    claim = ClaimSummarySerializer()
+    review_status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class EvidenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:evidence-detail")
+    claim = ClaimSummarySerializer()
+    source = SourceSummarySerializer()  # type: ignore[assignment]
+    effect = serializers.ChoiceField(choices=Evidence.Effect.choices)
+    strength = serializers.ChoiceField(choices=Evidence.Strength.choices)
+    quote = serializers.CharField()
+    span = serializers.SerializerMethodField()
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(SpanSerializer(allow_null=True))
+    def get_span(self, evidence: Evidence) -> dict[str, int] | None:
+        return span_of(evidence)
+
+
+class LinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:link-detail")
+    from_claim = ClaimSummarySerializer()
+    to_claim = ClaimSummarySerializer()
+    relation = serializers.ChoiceField(choices=ClaimLink.Relation.choices)
+    status = serializers.ChoiceField(choices=ClaimLink.Status.choices)
+    origin = serializers.ChoiceField(choices=ClaimLink.Origin.choices)
+    score = serializers.FloatField(allow_null=True)
+    rationale = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class StorySerializer(StorySummarySerializer):
+    url = AbsoluteUrlField("api:story-detail")
+    summary = serializers.CharField()
+    occurred_on = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class IntakeSerializer(serializers.Serializer):
+    """A story given to Attest to read, and how far the job has got."""
+
+    id = serializers.IntegerField()
+    url = AbsoluteUrlField("api:intake-detail")
+    status = serializers.ChoiceField(choices=Ingestion.Status.choices)
+    progress = serializers.IntegerField(help_text="Per cent done.")
+    stage = serializers.CharField()
+    error = serializers.CharField()
+    link = serializers.URLField(source="url", allow_null=True)
+    title = serializers.CharField()
+    story = serializers.IntegerField(source="story_id", allow_null=True)
+    source = serializers.IntegerField(source="source_id", allow_null=True)  # type: ignore[assignment]
+    statements_suggested = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+class ClaimCreateSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=5000)
+    story = VisibleRelatedField(stories_visible, required=False, allow_null=True)
+    about = serializers.ListField(child=VisibleRelatedField(actors_visible), required=False, max_length=100)
+
+
+class ClaimUpdateSerializer(StrictSerializer):
+    expected_version = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text="The claim's version you started from (desk.version)."
+    )
+    text = serializers.CharField(max_length=5000, required=False)
+    story = VisibleRelatedField(stories_visible, required=False, allow_null=True)
+    about = serializers.ListField(child=VisibleRelatedField(actors_visible), required=False, max_length=100)
+
+
+STEP_NAMES = [step.name for step in STEPS] + ["approve"]
+
+
+class StepSerializer(StrictSerializer):
+    step = serializers.ChoiceField(choices=STEP_NAMES)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Why: needed to send back, dismiss or reopen; a note with an approval.",
+    )
+    expected_version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+
+
+class VerdictProposeSerializer(StrictSerializer):
+    rating = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Rating.objects.filter(active=True), allow_null=True
+    )
+    conclusion = serializers.CharField(max_length=5000, allow_blank=True)
+    evidence = serializers.ListField(child=VisibleRelatedField(evidence_visible), required=False, max_length=200)
+
+
+class StatementCreateSerializer(StrictSerializer):
+    claim = VisibleRelatedField(claims_visible)
+    speaker = VisibleRelatedField(actors_visible)
+    source = VisibleRelatedField(sources_visible)  # type: ignore[assignment]
+    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    span = SpanSerializer(required=False, allow_null=True, default=None)
+    stance = serializers.ChoiceField(choices=Stance.choices, default=Stance.ASSERTS)
+    kind = serializers.ChoiceField(choices=Statement.Kind.choices, default=Statement.Kind.INDIRECT)
+    cue = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
+    said_on = serializers.DateField(required=False, allow_null=True, default=None)
+    via_source = VisibleRelatedField(sources_visible, required=False, allow_null=True, default=None)
+    via_statement = VisibleRelatedField(statements_visible, required=False, allow_null=True, default=None)
+
+
+class StatementUpdateSerializer(StrictSerializer):
+    speaker = VisibleRelatedField(actors_visible, required=False)
+    quote = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    span = SpanSerializer(required=False, allow_null=True)
+    stance = serializers.ChoiceField(choices=Stance.choices, required=False)
+    kind = serializers.ChoiceField(choices=Statement.Kind.choices, required=False)
+    cue = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    said_on = serializers.DateField(required=False, allow_null=True)
+    via_source = VisibleRelatedField(sources_visible, required=False, allow_null=True)
+
+
+class EvidenceCreateSerializer(StrictSerializer):
+    claim = VisibleRelatedField(claims_visible)
+    source = VisibleRelatedField(sources_visible)  # type: ignore[assignment]
+    effect = serializers.ChoiceField(choices=Evidence.Effect.choices)
+    strength = serializers.ChoiceField(choices=Evidence.Strength.choices, default=Evidence.Strength.MODERATE)
+    quote = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    span = SpanSerializer(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class EvidenceUpdateSerializer(StrictSerializer):
+    effect = serializers.ChoiceField(choices=Evidence.Effect.choices, required=False)
+    strength = serializers.ChoiceField(choices=Evidence.Strength.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class LinkCreateSerializer(StrictSerializer):
+    from_claim = VisibleRelatedField(claims_visible)
+    to_claim = VisibleRelatedField(claims_visible)
+    relation = serializers.ChoiceField(choices=ClaimLink.Relation.choices)
+    rationale = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+DECISIONS = [ClaimLink.Status.CONFIRMED, ClaimLink.Status.REJECTED]
+
+
+class LinkDecisionSerializer(StrictSerializer):
+    decision = serializers.ChoiceField(choices=DECISIONS)
+
+
+class LinksDecisionSerializer(StrictSerializer):
+    links = serializers.ListField(child=VisibleRelatedField(links_visible), min_length=1, max_length=500)
+    decision = serializers.ChoiceField(choices=DECISIONS)
+
+
+class LinksDecidedSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="How many links changed; those already so decided did not.")
+
+
+class MatchRequestSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=5000, help_text="A sentence or a paragraph to check.")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+
+class MatchedVerdictSerializer(serializers.Serializer):
+    rating = RatingSerializer()
+    conclusion = serializers.CharField()
+
+
+class MatchSerializer(serializers.Serializer):
+    score = serializers.FloatField(help_text="How closely the claim matches the text, from 0 to 1.")
+    claim = ClaimSummarySerializer()
+    verdict = MatchedVerdictSerializer(allow_null=True)
+    url = serializers.URLField(help_text="The claim in the API.")
+
+
+class MatchesSerializer(serializers.Serializer):
+    matches = MatchSerializer(many=True)
+
+
+class ClaimReviewImportedSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    claims = ClaimSummarySerializer(many=True)
+    errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]

@@ -1,0 +1,1 @@
+"""What every endpoint of the API shares: authentication, access, errors, pagination, throttling, the schema."""

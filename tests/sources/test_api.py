@@ -1,0 +1,132 @@
+"""The outlet, actor and source endpoints, and sending a story to read with an Idempotency-Key."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rest_framework.test import APIClient
+
+from claims.models import Ingestion
+from tests import factories
+from tests.api import World, problem_of
+
+STORY = "The mayor said the new bridge would open in March. Councillors denied it."
+
+
+def ids(response: Any) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["results"]}
+
+
+def test_readers_see_only_speakers_and_sources_of_published_claims(reader: APIClient, world: World) -> None:
+    assert world.public_speaker_id in ids(reader.get("/api/v1/actors"))
+    assert world.secret_speaker_id not in ids(reader.get("/api/v1/actors"))
+    assert world.public_source_id in ids(reader.get("/api/v1/sources"))
+    assert world.secret_source_id not in ids(reader.get("/api/v1/sources"))
+    assert reader.get(f"/api/v1/sources/{world.secret_source_id}").status_code == 404
+    assert reader.get(f"/api/v1/actors/{world.secret_speaker_id}").status_code == 404
+
+
+def test_the_desk_sees_every_source_with_its_text(desk_reader: APIClient, world: World) -> None:
+    body = desk_reader.get(f"/api/v1/sources/{world.secret_source_id}").json()
+    assert "We have no money left" in body["text"]
+
+
+def test_actor_search_by_any_alias_ignoring_accents(desk_writer: APIClient, db: None) -> None:
+    created = desk_writer.post(
+        "/api/v1/actors", {"name": "Oscar Pérez", "aliases": ["Mr Pérez"], "kind": "person"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert {alias["name"] for alias in created.json()["aliases"]} == {"Oscar Pérez", "Mr Pérez"}
+    assert ids(desk_writer.get("/api/v1/actors", {"q": "mr perez"})) == {created.json()["id"]}
+    alias = desk_writer.post(f"/api/v1/actors/{created.json()['id']}/aliases", {"name": "Perez"}, format="json")
+    assert alias.status_code == 201
+    twice = desk_writer.post(f"/api/v1/actors/{created.json()['id']}/aliases", {"name": "perez"}, format="json")
+    assert twice.status_code == 400
+    problem_of(twice)
+
+
+def test_outlet_writes_and_validation(desk_writer: APIClient, db: None) -> None:
+    created = desk_writer.post(
+        "/api/v1/outlets", {"name": "BBC", "home_domain": "https://www.BBC.co.uk/news", "reliability": 4}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["home_domain"] == "www.bbc.co.uk"
+    bad = desk_writer.patch(f"/api/v1/outlets/{created.json()['id']}", {"reliability": 9}, format="json")
+    assert bad.status_code == 400
+    assert "reliability" in problem_of(bad)["errors"]
+
+
+def test_a_source_stored_as_given(desk_writer: APIClient, db: None) -> None:
+    response = desk_writer.post(
+        "/api/v1/sources", {"extract": False, "title": "The mayor's statement", "text": STORY}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["text"] == STORY
+
+
+def test_a_story_to_read_is_queued_and_answered_with_the_intake(
+    desk_writer: APIClient, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks() as queued:
+        response = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 202, response.content
+    assert len(queued) == 1
+    intake = response.json()
+    assert response["Location"].endswith(f"/api/v1/intakes/{intake['id']}")
+    assert desk_writer.get(response["Location"]).json()["status"] == "queued"
+
+
+def test_the_same_idempotency_key_and_body_give_the_same_intake(desk_writer: APIClient, db: None) -> None:
+    first = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    again = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert first.json()["id"] == again.json()["id"]
+    assert Ingestion.objects.count() == 1
+
+
+def test_the_same_idempotency_key_with_another_body_is_a_422(desk_writer: APIClient, db: None) -> None:
+    desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    other = desk_writer.post("/api/v1/sources", {"text": STORY + " More."}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    assert other.status_code == 422
+    assert "Idempotency-Key" in problem_of(other)["detail"]
+    assert Ingestion.objects.count() == 1
+
+
+def test_idempotency_keys_belong_to_their_client(desk_writer: APIClient, db: None) -> None:
+    from tests.api import token_client
+
+    other, _ = token_client(name="Other desk", roles=["editor"], scopes=["write", "read:all"])
+    first = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="same")
+    second = other.post("/api/v1/sources", {"text": STORY + " Other."}, format="json", HTTP_IDEMPOTENCY_KEY="same")
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert first.json()["id"] != second.json()["id"]
+
+
+def test_without_a_key_each_request_is_a_new_intake_and_bad_input_is_a_400(desk_writer: APIClient, db: None) -> None:
+    assert desk_writer.post("/api/v1/sources", {"text": STORY}, format="json").status_code == 202
+    assert desk_writer.post("/api/v1/sources", {"text": STORY}, format="json").status_code == 202
+    assert Ingestion.objects.count() == 2
+    both = desk_writer.post("/api/v1/sources", {"text": STORY, "url": "https://example.org/a"}, format="json")
+    assert both.status_code == 400
+    problem_of(both)
+
+
+def test_intakes_are_private_to_their_client(desk_writer: APIClient, reader: APIClient, db: None) -> None:
+    location = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json")["Location"]
+    assert reader.get(location).status_code == 404
+
+
+def test_the_source_list_leaves_the_text_out(desk_reader: APIClient, db: None) -> None:
+    factories.SourceFactory()
+    row = desk_reader.get("/api/v1/sources").json()["results"][0]
+    assert "text" not in row
+
+
+def test_dates_in_any_offset_filter_and_dates_out_of_range_are_a_400(desk_reader: APIClient, db: None) -> None:
+    source = factories.SourceFactory(published_at=datetime(2024, 3, 1, 12, tzinfo=UTC))
+    # 23:30 at UTC-17:30 is 17:00 the next day in UTC: an offset Python accepts and PostgreSQL does not.
+    assert source.pk in ids(desk_reader.get("/api/v1/sources", {"published_before": "2024-02-29T23:30:00-17:30"}))
+    assert ids(desk_reader.get("/api/v1/sources", {"published_before": "2024-02-29T18:00:00-17:30"})) == set()
+    refused = desk_reader.get("/api/v1/claims", {"created_after": "0001-01-01T00:00:00+05:00"})
+    assert refused.status_code == 400
+    assert "created_after" in problem_of(refused)["errors"]
