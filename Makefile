@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
+# Test processes: the suite spends much of its time waiting on servers it starts, so two share two cores well.
+TEST_PROCESSES ?= 2
 
 .PHONY: demo test lint worker beat bench install db-stop clean
 
@@ -11,7 +13,7 @@ demo: $(RUNTIME_STAMP)
 	$(BIN)/python manage.py demo
 
 test: $(DEV_STAMP) lint
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses $(TEST_PROCESSES) --dist worksteal
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -76,9 +76,10 @@ def clean_pasted_text(text: str) -> str:
     """The pasted story as it will be stored, or a ValidationError saying what is wrong with it."""
     if CONTROL_CHARACTERS.search(text):
         raise ValidationError({"submitted_text": "This looks like a binary file, not the text of a story."})
-    text = canonical_text(text).strip()
+    text = text.strip()
     if not text:
         raise ValidationError({"submitted_text": "The text is empty."})
+    # Measured as pasted, before normalising: a paste far over the limit is refused without a pass over it.
     if len(text) > max_characters():
         raise ValidationError(
             {
@@ -86,7 +87,7 @@ def clean_pasted_text(text: str) -> str:
                 f"Attest takes stories of up to {max_characters():,}."
             }
         )
-    return text
+    return canonical_text(text)
 
 
 def clean_link(url: str) -> str:

@@ -14,16 +14,23 @@ from claims.services import editorial_groups_sync
 from config import celery_app, embedded_postgres
 from tests import api, factories
 
+_EMBEDDED_POSTGRES_TO_STOP = pytest.StashKey[bool]()
 
-@pytest.fixture(scope="session", autouse=True)
-def _embedded_postgres_stopped_after_run(request: pytest.FixtureRequest) -> Iterator[None]:
-    # The suite stops the embedded server only if it started it, so a
-    # developer's running `make demo` keeps its database.
-    options = settings.DATABASES["default"].get("OPTIONS", {})
-    data_dir = options.get("data_dir")
-    was_running = data_dir is not None and embedded_postgres.status(settings.EMBEDDED_POSTGRES_DIR).running
-    yield
-    if data_dir is not None and not was_running:
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The suite stops the embedded server only if it started it, so a developer's running
+    # `make demo` keeps its database. With several test processes (pytest-xdist) the one that
+    # hands out the tests decides, after every other has finished.
+    if hasattr(config, "workerinput"):
+        return
+    data_dir = settings.DATABASES["default"].get("OPTIONS", {}).get("data_dir")
+    config.stash[_EMBEDDED_POSTGRES_TO_STOP] = data_dir is not None and not (
+        embedded_postgres.status(settings.EMBEDDED_POSTGRES_DIR).running
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if config.stash.get(_EMBEDDED_POSTGRES_TO_STOP, False):
         from django.db import connections
 
         connections.close_all()

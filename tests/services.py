@@ -11,7 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-REDIS_URL = os.environ.get("ATTEST_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# A Redis database of its own per test process (pytest-xdist's gw0, gw1…), so that a worker started
+# by one process never takes the jobs of another.
+_TEST_PROCESS = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+REDIS_URL = os.environ.get("ATTEST_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _TEST_PROCESS}")
 CHROMIUM = os.environ.get("ATTEST_CHROMIUM", "/usr/bin/chromium")
 
 

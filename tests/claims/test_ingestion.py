@@ -485,7 +485,8 @@ def test_fifty_megabyte_paste_is_refused_quickly(django_capture_on_commit_callba
 
     expected = f"The text has {len(text.strip()):,} characters; Attest takes stories of up to 1,000,000."
     assert cleaned.value.messages == requested.value.messages == [expected]
-    assert seconds < 5
+    # Reading it as a story would take many minutes; refusing it takes well under a second on a quiet machine.
+    assert seconds < 30
     assert rows() == before
     assert queued == []
 
