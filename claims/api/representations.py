@@ -127,9 +127,13 @@ def claims_represent(
         )
     )
     verdict_columns = ("claim_id", *RATING_COLUMNS, "conclusion", "published_at", "corrects_id")
+    # Verdicts are ordered by their claim's ordering by default, which joins the claims: keyed by claim, they
+    # need no order.
     published = {
         row["claim_id"]: row
-        for row in Verdict.objects.filter(claim_id__in=ids, status=Verdict.Status.PUBLISHED).values(*verdict_columns)
+        for row in Verdict.objects.filter(claim_id__in=ids, status=Verdict.Status.PUBLISHED)
+        .order_by()
+        .values(*verdict_columns)
     }
     # The claims shown are ones the request may see, so a link is shown when its other end may be seen too:
     # for readers, a confirmed link between published claims.
@@ -151,9 +155,9 @@ def claims_represent(
     if everything:
         drafts = {
             row["claim_id"]: row
-            for row in Verdict.objects.filter(claim_id__in=ids, status=Verdict.Status.DRAFT).values(
-                "claim_id", *RATING_COLUMNS, "conclusion", "round"
-            )
+            for row in Verdict.objects.filter(claim_id__in=ids, status=Verdict.Status.DRAFT)
+            .order_by()
+            .values("claim_id", *RATING_COLUMNS, "conclusion", "round")
         }
 
     def url(view_name: str, pk: int) -> str:
