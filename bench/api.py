@@ -5,7 +5,7 @@
 
 It starts its own embedded PostgreSQL in `.data/bench-api-<pid>` (or uses `--database-url`, which must hold no
 claims), loads N generated claims with statements and published verdicts on a share of them, serves the API with
-gunicorn (W sync workers) on 127.0.0.1, and drives it from a second process (bench/load.py: T threads, each
+gunicorn (W sync workers) on 127.0.0.1, and drives it from a second process (bench/loadgen.py: T threads, each
 keeping one request in flight) for S seconds per endpoint, as a fact-check tool with a read:published token:
 
 * the claim list, `GET /api/v1/claims` (25 a page, with statements, verdicts and links);
@@ -246,7 +246,7 @@ class Measured:
 
 
 def drive(name: str, base: str, token: str, requests: list[dict[str, Any]], seconds: float, threads: int) -> Measured:
-    """Run bench/load.py against `requests` in a process of its own and read back what it measured."""
+    """Run bench/loadgen.py against `requests` in a process of its own and read back what it measured."""
     spec = {
         "base_url": base, "headers": {"Authorization": f"Bearer {token}"}, "requests": requests,
         "seconds": seconds, "threads": threads, "seed": 7,
@@ -255,7 +255,7 @@ def drive(name: str, base: str, token: str, requests: list[dict[str, Any]], seco
         json.dump(spec, file)
     try:
         output = subprocess.run(  # noqa: S603 (our own interpreter and script)
-            [sys.executable, str(common.REPO_ROOT / "bench" / "load.py"), file.name],
+            [sys.executable, str(common.REPO_ROOT / "bench" / "loadgen.py"), file.name],
             check=True,
             capture_output=True,
             text=True,

@@ -42,7 +42,7 @@ _LD_JSON = re.compile(r"<script\b[^>]*type\s*=\s*[\"']?application/ld\+json[\"']
 # Other fact-checkers' words for the steps of this deployment's default scale (its slugs), when their
 # alternateName is not one of the deployment's own labels. Set by hand from the scales fact-checkers publish.
 RATING_SYNONYMS = {
-    "true": ("correct", "accurate", "verified", "real", "fact"),
+    "true": ("correct", "accurate", "verified", "real", "fact", "correct attribution"),
     "mostly-true": ("mostly correct", "mostly accurate", "largely true", "largely accurate"),
     "mixed": (
         "half true",
@@ -58,6 +58,8 @@ RATING_SYNONYMS = {
         "mixed",
         "exaggerated",
         "out of context",
+        "decontextualized",
+        "decontextualised",
     ),
     "mostly-false": ("mostly incorrect", "mostly inaccurate", "largely false", "barely true", "mostly fake"),
     "false": (
@@ -77,8 +79,20 @@ RATING_SYNONYMS = {
         "satire",
         "miscaptioned",
         "false context",
+        "not true",
+        "misattributed",
+        "originated as satire",
     ),
-    "unproven": ("unproven", "unverified", "unsupported", "no evidence", "unsubstantiated", "research in progress"),
+    "unproven": (
+        "unproven",
+        "unverified",
+        "unsupported",
+        "no evidence",
+        "unsubstantiated",
+        "research in progress",
+        "unknown",
+        "legend",
+    ),
 }
 
 
@@ -127,7 +141,9 @@ def claim_review(claim: Claim) -> dict[str, Any]:
         review["author"] = _publisher(source) or review["author"]
         review["isBasedOn"] = source.url
         if verdict.imported_rating:
-            review["reviewRating"]["ratingExplanation"] = f"Rated “{verdict.imported_rating}” in the original review."
+            # The rating is the author's, so it carries their words; the values place it on this site's scale.
+            review["reviewRating"]["alternateName"] = verdict.imported_rating
+            review["reviewRating"]["ratingExplanation"] = f"“{rating.label}” on this site's scale of ratings."
     return {key: value for key, value in review.items() if value not in (None, "", [], {})}
 
 

@@ -1,20 +1,20 @@
 """How claims, statements, evidence and links read and are written in the API.
 
 Serializers shape and validate; the views hand what they validated to the services, which decide.
-Representations read attributes the views' querysets prefetch (`shown_*`), so a page costs the same
-number of queries whatever its size.
+Lists select or prefetch what their representations read, so a page costs the same number of queries
+whatever its size; a claim's representation is built from rows (claims.api.representations), and
+`ClaimSerializer` declares it for the schema.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, Stance, Statement, Verdict
+from claims.api.representations import schema_org_rating
+from claims.models import ClaimLink, Evidence, Ingestion, Rating, Stance, Statement
 from claims.review.selectors import STEPS
 from claims.selectors import (
-    RatingScale,
     actors_visible,
     claims_visible,
     evidence_visible,
@@ -24,18 +24,9 @@ from claims.selectors import (
     stories_visible,
 )
 from config.api.base import StrictSerializer
-from config.api.fields import AbsoluteUrlField, SpanSerializer, VisibleRelatedField, span_of, url_of
+from config.api.fields import AbsoluteUrlField, SpanSerializer, VisibleRelatedField, span_of
 
 # ---------------------------------------------------------------------------------------------- reading
-
-
-def child(parent: serializers.Serializer, serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
-    """One instance of `serializer_class` per parent serializer (so per request), for method fields to reuse:
-    building a serializer copies its fields, which costs more than using it for one row."""
-    cache = parent.__dict__.setdefault("_children", {})
-    if serializer_class not in cache:
-        cache[serializer_class] = serializer_class(context=parent.context)
-    return cache[serializer_class]
 
 
 class StorySummarySerializer(serializers.Serializer):
@@ -87,17 +78,7 @@ class RatingSerializer(serializers.Serializer):
 
     @extend_schema_field(SchemaOrgRatingSerializer)
     def get_schema_org(self, rating: Rating) -> dict[str, Any]:
-        return schema_org_rating(rating, self.context["rating_scale"])
-
-
-def schema_org_rating(rating: Rating, scale: RatingScale) -> dict[str, Any]:
-    return {
-        "@type": "Rating",
-        "ratingValue": rating.value,
-        "bestRating": scale.best,
-        "worstRating": scale.worst,
-        "alternateName": rating.label,
-    }
+        return schema_org_rating(label=rating.label, value=rating.value, scale=self.context["rating_scale"])
 
 
 class RatingScaleSerializer(RatingSerializer):
@@ -110,10 +91,9 @@ class PublishedVerdictSerializer(serializers.Serializer):
     rating = RatingSerializer()
     conclusion = serializers.CharField()
     published_at = serializers.DateTimeField()
-    is_correction = serializers.SerializerMethodField(help_text="Whether it replaced an earlier published verdict.")
-
-    def get_is_correction(self, verdict: Verdict) -> bool:
-        return verdict.corrects_id is not None
+    is_correction = serializers.BooleanField(
+        read_only=True, help_text="Whether it replaced an earlier published verdict."
+    )
 
 
 class DraftVerdictSerializer(serializers.Serializer):
@@ -165,72 +145,27 @@ class DeskSerializer(serializers.Serializer):
     assignee = serializers.CharField(source="assignee.username", allow_null=True, default=None)
     due_on = serializers.DateField(allow_null=True)
     version = serializers.IntegerField(help_text="Send it back as expected_version when changing the claim.")
-    draft_verdict = serializers.SerializerMethodField()
-
-    @extend_schema_field(DraftVerdictSerializer(allow_null=True))
-    def get_draft_verdict(self, claim: Claim) -> dict[str, Any] | None:
-        drafts = getattr(claim, "draft_verdicts", [])
-        return child(self, DraftVerdictSerializer).to_representation(drafts[0]) if drafts else None
+    draft_verdict = DraftVerdictSerializer(allow_null=True, read_only=True)
 
 
+# A claim as the API shows it: declared here for the schema, built by claims.api.representations. The fields
+# that were computed are read-only, as the schema has always said.
 class ClaimSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     url = AbsoluteUrlField("api:claim-detail")
     text = serializers.CharField()
     story = StorySummarySerializer(allow_null=True)
-    about = ActorSummarySerializer(source="shown_about", many=True)
-    statements = StatementInClaimSerializer(source="shown_statements", many=True)
+    about = ActorSummarySerializer(many=True)
+    statements = StatementInClaimSerializer(many=True)
     support = SupportSerializer(source="*")
-    verdict = serializers.SerializerMethodField(help_text="The published verdict; null until one is published.")
-    links = serializers.SerializerMethodField()
-    claimreview_url = serializers.SerializerMethodField()
+    verdict = PublishedVerdictSerializer(
+        allow_null=True, read_only=True, help_text="The published verdict; null until one is published."
+    )
+    links = LinkInClaimSerializer(many=True, read_only=True)
+    claimreview_url = serializers.URLField(allow_null=True, read_only=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-    desk = serializers.SerializerMethodField(help_text="The desk's working state; null without read:all.")
-
-    @extend_schema_field(PublishedVerdictSerializer(allow_null=True))
-    def get_verdict(self, claim: Claim) -> Any:
-        published = claim.published_verdicts  # type: ignore[attr-defined]
-        return child(self, PublishedVerdictSerializer).to_representation(published[0]) if published else None
-
-    @extend_schema_field(LinkInClaimSerializer(many=True))
-    def get_links(self, claim: Claim) -> Any:
-        ends = [(link, "outgoing", link.to_claim) for link in claim.shown_links_from]  # type: ignore[attr-defined]
-        ends += [(link, "incoming", link.from_claim) for link in claim.shown_links_to]  # type: ignore[attr-defined]
-        rows = [
-            LinkEnd(link.pk, link.relation, link.status, direction, other, link.score)
-            for link, direction, other in sorted(ends, key=lambda end: end[0].pk)
-        ]
-        links = child(self, LinkInClaimSerializer)
-        return [links.to_representation(row) for row in rows]
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_claimreview_url(self, claim: Claim) -> str | None:
-        if not claim.published_verdicts:  # type: ignore[attr-defined]
-            return None
-        return url_of(self, "api:claim-claimreview", claim.pk)
-
-    @extend_schema_field(DeskSerializer(allow_null=True))
-    def get_desk(self, claim: Claim) -> Any:
-        if not self.context.get("reads_all"):
-            return None
-        return child(self, DeskSerializer).to_representation(claim)
-
-
-@dataclass(frozen=True)
-class LinkEnd:
-    """A link as seen from one of its claims."""
-
-    pk: int
-    relation: str
-    status: str
-    direction: str
-    claim: Claim
-    score: float | None
-
-    @property
-    def id(self) -> int:
-        return self.pk
+    desk = DeskSerializer(allow_null=True, read_only=True, help_text="The desk's working state; null without read:all.")
 
 
 class StatementSerializer(StatementInClaimSerializer):

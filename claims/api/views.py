@@ -1,10 +1,10 @@
 """Endpoints for claims, statements, evidence, links, stories, ratings and story intakes. Thin: services decide."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, views
@@ -16,9 +16,10 @@ from rest_framework.reverse import reverse
 
 from claims.api import filters
 from claims.api import serializers as s
+from claims.api.representations import Row, claim_rows, claims_represent
 from claims.claimreview import claim_review, claimreviews_import
 from claims.matching import claim_matches
-from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, ReviewStatus, Statement, Story, Verdict
+from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, Statement, Story, Verdict
 from claims.review import services as review
 from claims.selectors import (
     claims_visible,
@@ -44,7 +45,6 @@ from config.api import base
 from config.api.access import account
 from config.api.base import ApiViewSet
 from config.api.fields import span_tuple
-from sources.models import Actor
 
 
 class JsonLdRenderer(JSONRenderer):
@@ -100,43 +100,25 @@ class ClaimViewSet(ReadViewSet):
     def visible(self) -> QuerySet[Claim]:
         return claims_visible(everything=self.everything)
 
-    def decorate(self, queryset: QuerySet[Claim]) -> QuerySet[Claim]:
-        everything = self.everything
-        # The claims decorated are those the request may see, so what hangs off them needs checking only on
-        # its own side: a published claim's accepted statements, and links whose other claim is published too.
-        published = Verdict.objects.filter(status=Verdict.Status.PUBLISHED)
-        statements = Statement.objects.all()
-        if not everything:
-            statements = statements.filter(review_status=ReviewStatus.ACCEPTED)
-        # A source's text can be long, and a claim shows only where it was said: leave it out.
-        statements = statements.select_related("speaker", "source").defer("source__text")
-        links = ClaimLink.objects.all()
-        if not everything:
-            links = links.filter(status=ClaimLink.Status.CONFIRMED)
-        links_from = links if everything else links.filter(Exists(published.filter(claim=OuterRef("to_claim_id"))))
-        links_to = links if everything else links.filter(Exists(published.filter(claim=OuterRef("from_claim_id"))))
-        queryset = queryset.select_related("story").prefetch_related(
-            Prefetch("about", queryset=Actor.objects.only("id", "name"), to_attr="shown_about"),
-            Prefetch(
-                "statements", queryset=statements.order_by("source_id", "span_start", "pk"), to_attr="shown_statements"
-            ),
-            Prefetch(
-                "verdicts",
-                queryset=Verdict.objects.filter(status=Verdict.Status.PUBLISHED).select_related("rating"),
-                to_attr="published_verdicts",
-            ),
-            Prefetch("links_from", queryset=links_from.select_related("to_claim"), to_attr="shown_links_from"),
-            Prefetch("links_to", queryset=links_to.select_related("from_claim"), to_attr="shown_links_to"),
-        )
-        if everything:
-            queryset = queryset.select_related("assignee").prefetch_related(
-                Prefetch(
-                    "verdicts",
-                    queryset=Verdict.objects.filter(status=Verdict.Status.DRAFT).select_related("rating"),
-                    to_attr="draft_verdicts",
-                )
-            )
-        return queryset
+    def represent(self, rows: Sequence[Row]) -> list[dict[str, Any]]:
+        """The claims of `rows` (from claim_rows) as this request may see them."""
+        context = self.get_serializer_context()
+        return claims_represent(rows, everything=self.everything, scale=context["rating_scale"], context=context)
+
+    def list(self, request: Request) -> Response:
+        rows = self.paginate_queryset(claim_rows(self.filter_queryset(self.get_queryset()), everything=self.everything))
+        assert rows is not None
+        return self.get_paginated_response(self.represent(rows))
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        found = self.represent(list(claim_rows(self.get_queryset().filter(pk=pk), everything=self.everything)))
+        if not found:
+            raise exceptions.NotFound("No Claim matches the given query.")
+        return Response(found[0])
+
+    def respond(self, obj: Model, code: int = status.HTTP_200_OK, **kwargs: Any) -> Response:
+        rows = list(claim_rows(Claim.objects.filter(pk=obj.pk), everything=self.everything))
+        return Response(self.represent(rows)[0], status=code, **kwargs)
 
     @extend_schema(summary="Record a claim", request=s.ClaimCreateSerializer, responses={201: s.ClaimSerializer})
     def create(self, request: Request) -> Response:

@@ -32,6 +32,17 @@ class StrictOrderingFilter(OrderingFilter):
         return valid + (["-id"] if not any(field.lstrip("-") == "id" for field in valid) else [])
 
 
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the request names none of the view's filters: a filter set copies
+    every filter and builds a form per request, a good share of a plain list's Python time."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet, view: Any) -> QuerySet:
+        filterset_class = getattr(view, "filterset_class", None)
+        if filterset_class is not None and not set(filterset_class.base_filters) & set(request.query_params):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a misspelt field is an error rather than silently dropped."""
 
@@ -45,7 +56,7 @@ class StrictSerializer(serializers.Serializer):
 
 
 class ApiViewSet(viewsets.GenericViewSet):
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [FilterBackend, StrictOrderingFilter]
     ordering_fields = ["created_at", "id"]
     ordering = ["-created_at", "-id"]
     lookup_value_regex = "[0-9]+"

@@ -49,13 +49,14 @@ def span_tuple(value: dict[str, int] | None) -> tuple[int, int] | None:
 _MARKER = "918273645546372819"
 
 
-def url_of(field: serializers.Field, view_name: str, pk: int) -> str:
-    """The absolute address of object `pk` at `view_name`; reversing once per request and view keeps pages cheap."""
+def url_of(context: dict[str, Any], view_name: str, pk: int) -> str:
+    """The absolute address of object `pk` at `view_name`, given a serializer context (for its request);
+    reversing once per request and view keeps pages cheap."""
     from rest_framework.reverse import reverse
 
-    templates = field.context.setdefault("_url_templates", {})
+    templates = context.setdefault("_url_templates", {})
     if view_name not in templates:
-        templates[view_name] = reverse(view_name, args=[_MARKER], request=field.context.get("request"))
+        templates[view_name] = reverse(view_name, args=[_MARKER], request=context.get("request"))
     return str(templates[view_name]).replace(_MARKER, str(pk))
 
 
@@ -68,4 +69,4 @@ class AbsoluteUrlField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value: Any) -> str:
-        return url_of(self, self.view_name, value.pk)
+        return url_of(self.context, self.view_name, value.pk)

@@ -113,6 +113,42 @@ def test_import_creates_a_published_imported_verdict(editor: User) -> None:
 
 
 @pytest.mark.django_db
+def test_an_imported_review_is_exported_with_its_authors_rating_words(editor: User) -> None:
+    (claim,) = claimreviews_import(document=REVIEW, by=editor).claims
+
+    rating = claim_review(claim)["reviewRating"]
+
+    # "Pants on Fire" is PolitiFact's, the values place it on this deployment's scale.
+    assert rating["alternateName"] == "Pants on Fire"
+    assert (rating["ratingValue"], rating["bestRating"], rating["worstRating"]) == (1, 5, 1)
+    assert "False" in rating["ratingExplanation"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Not True", "false"),
+        ("Misattributed", "false"),
+        ("Originated as Satire", "false"),
+        ("Decontextualized", "mixed"),
+        ("Correct Attribution", "true"),
+        ("Unknown", "unproven"),
+        ("Legend", "unproven"),
+    ],
+)
+def test_other_fact_checkers_rating_names_are_mapped(name: str, slug: str, editor: User) -> None:
+    review = copy.deepcopy(REVIEW)
+    review["reviewRating"] = {"@type": "Rating", "alternateName": name}
+
+    (claim,) = claimreviews_import(document=review, by=editor).claims
+
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.rating is not None
+    assert (verdict.rating.slug, verdict.imported_rating) == (slug, name)
+
+
+@pytest.mark.django_db
 def test_importing_the_same_document_twice_changes_nothing(editor: User) -> None:
     claimreviews_import(document=REVIEW, by=editor)
     counts = (Claim.objects.count(), Source.objects.count(), Actor.objects.count(), Verdict.objects.count())

@@ -1,6 +1,6 @@
 """A closed-loop HTTP load generator, run by bench/api.py in a process of its own.
 
-    python bench/load.py SPEC.json
+    python bench/loadgen.py SPEC.json
 
 SPEC names the base URL, the headers, the requests to cycle through, the number of threads and the seconds
 to run; each thread keeps one request in flight (httpx, one client per thread). It prints one JSON object:
