@@ -87,6 +87,7 @@ def average_precision(ranked: Sequence[str], relevant: set[str], depth: int) -> 
 @dataclass(frozen=True)
 class Figures:
     configuration: str
+    embeddings_used: bool
     map1: float
     map5: float
     recall5: float
@@ -194,9 +195,12 @@ def run_queries(
     vclaim_of: Mapping[int, str],
     limit: int,
 ) -> Figures:
+    from claims.linking.embeddings import embeddings_ready
     from claims.matching import claim_matches
 
     claim_matches("A warm-up sentence that is not in the data set.", limit=limit)  # model and word counts
+    # What matching itself decides, not what was asked for: a model that fails to load falls back to words.
+    embeddings_used = embeddings_ready()
     rankings: dict[str, list[str]] = {}
     latencies: list[float] = []
     for tweet in qrels:
@@ -205,7 +209,7 @@ def run_queries(
         latencies.append((time.perf_counter() - started) * 1000)
         rankings[tweet] = [vclaim_of.get(match.claim.pk, "") for match in matches]
     map1, map5, recall5 = score(rankings, qrels)
-    return Figures(configuration, map1, map5, recall5, latencies)
+    return Figures(configuration, embeddings_used, map1, map5, recall5, latencies)
 
 
 def embeddings_available() -> bool:
@@ -237,6 +241,12 @@ def print_figures(figures: Figures) -> None:
         f"  p99 {figures.percentile(99):.1f}  max {max(latencies):.1f}",
         flush=True,
     )
+    if figures.embeddings_used:
+        from claims.linking.embeddings import embedding_model_name
+
+        print(f"{'':<16} embeddings used: {embedding_model_name()}, claims' vectors in pgvector", flush=True)
+    else:
+        print(f"{'':<16} embeddings used: no (words only)", flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -332,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"aims: MAP@5 ≥ {AIM_MAP5:.2f}, p99 ≤ {AIM_P99_MS} ms"
     )
     last = results[-1]
+    print(f"last configuration: {last.configuration}, embeddings {'used' if last.embeddings_used else 'not used'}")
     print(f"map1={last.map1:.3f} map5={last.map5:.3f} recall5={last.recall5:.3f} p95_ms={last.percentile(95):.0f}")
     return 0
 

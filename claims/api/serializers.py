@@ -347,7 +347,10 @@ class MatchedVerdictSerializer(serializers.Serializer):
 
 
 class MatchSerializer(serializers.Serializer):
-    score = serializers.FloatField(help_text="How closely the claim matches the text, from 0 to 1.")
+    score = serializers.FloatField(
+        help_text="How high the claim ranks for the text, from 0 to 1: 1 when it comes first both by words and, "
+        "where embeddings are on, by meaning. It orders one response; it is not a probability."
+    )
     claim = ClaimSummarySerializer()
     verdict = MatchedVerdictSerializer(allow_null=True)
     url = serializers.URLField(help_text="The claim in the API.")

@@ -35,7 +35,12 @@ def _warn_once(reason: str) -> None:
 @lru_cache(maxsize=1)
 def _model() -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never a download at run time
+    import torch
     from sentence_transformers import SentenceTransformer
+
+    # One thread per process: web and worker processes are already one per core, and more threads each only
+    # contend (a matching request embeds one short text, where threads gain nothing anyway).
+    torch.set_num_threads(1)
 
     path = settings.ATTEST_EMBEDDING_MODEL
     if not path:

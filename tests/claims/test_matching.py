@@ -20,6 +20,11 @@ TWEET = (
 )
 
 
+LIBRARY = "The city council voted to close the Elm Street library in June."
+BRIDGE = "The new river bridge will open to traffic in March."
+SCHOOL = "The council has cut the school meals budget by half."
+
+
 @pytest.fixture
 def published(researcher: User, reviewer: User, editor: User) -> Callable[..., Claim]:
     def make(text: str) -> Claim:
@@ -40,6 +45,43 @@ def test_tweets_are_read_without_links_handles_hashtags_or_emoji() -> None:
     assert "Minecraft is NOT stopping" in cleaned
     assert cleaned.endswith("Helen Z January 2, 2020")  # the signature's name and date, not the handle
     assert match_text("Thanks @realDonaldTrump #FreeIran2020") == "Thanks real Donald Trump Free Iran 2020"
+
+
+@pytest.fixture
+def embeddings_on(settings):  # type: ignore[no-untyped-def]
+    """Embeddings switched on with the installed model, where it and pgvector are there; skips elsewhere."""
+    pytest.importorskip("sentence_transformers", reason="embeddings are optional: requirements-embeddings.txt")
+    from claims.linking.embeddings import embeddings_ready
+
+    settings.ATTEST_EMBEDDINGS = True
+    if not embeddings_ready():
+        pytest.skip("this PostgreSQL server has no pgvector")
+
+
+@pytest.mark.django_db
+def test_a_tweet_with_a_link_handles_hashtags_and_emoji_finds_its_claim(published: Callable[..., Claim]) -> None:
+    library, _, _ = published(LIBRARY), published(BRIDGE), published(SCHOOL)
+
+    matches = claim_matches(
+        "RT @RiversideNews: 🚨 Council VOTES to close #ElmStreet library in June!! https://t.co/Xy7Qa "
+        "#SaveOurLibrary @MayorDavies"
+    )
+
+    assert matches[0].claim == library
+
+
+@pytest.mark.django_db
+def test_a_long_tweet_whose_rarest_words_no_claim_uses_still_finds_its_claim(
+    published: Callable[..., Claim],
+) -> None:
+    library, _ = published(LIBRARY), published(BRIDGE)
+    # Twelve names no published claim uses: the rarest words of the tweet, and none of them brings a claim in.
+    names = "Quillfeather Brambleton Wexcombe Harrowgate Pellingford Ashbury Corrin Dunmarrow Fenwick Gorsey Hollin"
+    names += " Ivel"
+
+    matches = claim_matches(f"{names} all say the council voted to close the Elm Street library in June")
+
+    assert [match.claim for match in matches][:1] == [library]
 
 
 @pytest.mark.django_db
@@ -118,16 +160,61 @@ def test_without_pgvector_matching_falls_back_to_words_and_says_so(
 
 
 @pytest.mark.django_db
-def test_with_embeddings_a_claim_sharing_no_words_is_found(
+def test_without_the_embedding_model_matching_falls_back_to_words_and_says_so(
     published: Callable[..., Claim],
-    settings,  # type: ignore[no-untyped-def]
+    settings,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
-    pytest.importorskip("sentence_transformers", reason="embeddings are optional: requirements-embeddings.txt")
-    from claims.linking.embeddings import embeddings_ready, embeddings_store
+    from claims.linking import embeddings
 
     settings.ATTEST_EMBEDDINGS = True
-    if not embeddings_ready():
-        pytest.skip("this PostgreSQL server has no pgvector")
+    settings.ATTEST_EMBEDDING_MODEL = "/nonexistent/embedding-model"
+    embeddings._warned.clear()
+    embeddings._model.cache_clear()
+    library, _ = published(LIBRARY), published(BRIDGE)
+    try:
+        matches = claim_matches("Council votes to close #ElmStreet library")
+    finally:
+        embeddings._model.cache_clear()  # the next test loads the model it is given
+
+    assert [match.claim for match in matches][:1] == [library]
+    assert "cannot be loaded" in caplog.text
+    assert "full-text search only" in caplog.text
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_with_embeddings_an_unpublished_claim_is_never_matched_by_meaning(published: Callable[..., Claim]) -> None:
+    from claims.linking.embeddings import embeddings_store
+
+    draft = factories.ClaimFactory(text=LIBRARY, story=None)  # embedded by linking, but no verdict is published
+    bridge = published(BRIDGE)
+    embeddings_store([draft, bridge])
+
+    matches = claim_matches("Council votes to shut down the Elm Street library")
+
+    assert draft not in [match.claim for match in matches]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_with_embeddings_a_claim_found_by_words_and_meaning_comes_first(published: Callable[..., Claim]) -> None:
+    from claims.linking.embeddings import embeddings_store
+
+    claims = [published(LIBRARY), published(BRIDGE), published(SCHOOL)]
+    embeddings_store(claims)
+
+    matches = claim_matches("Elm Street's library is closing in June after the council vote 😢 #SaveOurLibrary")
+
+    assert matches[0].claim == claims[0]
+    assert matches[0].score > matches[1].score
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_with_embeddings_a_claim_sharing_no_words_is_found(published: Callable[..., Claim]) -> None:
+    from claims.linking.embeddings import embeddings_store
+
     resigned, weather = published("The minister resigned on Tuesday."), published("Heavy rain flooded the valley.")
     embeddings_store([resigned, weather])
 
