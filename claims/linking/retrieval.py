@@ -6,8 +6,9 @@ Comparing a new claim with every stored claim would not scale, and most claims
 share a common word ("police", "percent", "killed") with thousands of others,
 so the query asks only for the claim's rare words, picked by the word
 frequencies that ANALYZE keeps for the column, and ranks the claims it finds by
-the rarity of every word they share. The rows it ranks stay a few hundred at
-any size of store; retrieval keeps the pairs to judge to a few dozen.
+the rarity of every word they share. It ranks the claims that share one of
+those few rare words, not every claim that shares any word; retrieval keeps
+the pairs to judge to a few dozen.
 """
 
 import math
@@ -35,10 +36,11 @@ STOPWORDS = frozenset(
 )
 # The query asks for at most this many of the claim's words, the rarest first ...
 QUERY_WORDS = 6
-# ... and, past the rarest two, only words that fewer than this many claims have: related claims share a claim's
-# rare words (names, places, numbers), and each common word would add thousands of rows to rank.
-RARE_WORD_CLAIMS = 200
+# ... always the rarest two, however common (a claim in common words only still finds its kin) ...
 ALWAYS_ASKED = 2
+# ... and past them only words that fewer than this many claims have: related claims share a claim's rare words
+# (names, places, numbers), and each common word would add thousands of rows to rank.
+RARE_WORD_CLAIMS = 200
 # How long a process trusts the word statistics it read; ANALYZE refreshes them after a few thousand writes.
 STATISTICS_TTL_SECONDS = 300.0
 
