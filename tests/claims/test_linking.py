@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 
+from claims.linking import retrieval
 from claims.linking.classifier import classifier
 from claims.linking.retrieval import candidate_claims, claims_sharing_words
 from claims.linking.suggestions import claim_links_suggest
@@ -24,6 +26,7 @@ OPENED_FIRE = "Oscar Pérez opened fire on police at El Junquito."
 FORCES_FIRED = "Security forces fired rocket-propelled grenades at Oscar Pérez's group in El Junquito."
 CIA_TIES = "Oscar Pérez has ties to the United States, specifically the CIA."
 NO_LINKS = "Oscar Pérez has no confirmed links with any international or domestic group."
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 
 
 @pytest.fixture
@@ -59,7 +62,58 @@ def test_retrieval_query_can_use_the_text_search_index(claims_of: Callable[..., 
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = candidate_claims(opened_fire).explain()
 
-    assert "claim_folded_text_search_idx" in plan
+    assert "claim_search_vector_idx" in plan
+
+
+@pytest.fixture
+def fresh_word_statistics(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """ANALYZE the claims as they are now and make retrieval read the statistics again."""
+
+    def analyse() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE claims_claim")
+        monkeypatch.setattr(retrieval, "_statistics", None)
+
+    monkeypatch.setattr(retrieval, "_statistics", None)
+    return analyse
+
+
+@pytest.mark.django_db
+def test_retrieval_puts_a_claim_sharing_only_rare_words_before_many_sharing_common_ones(
+    claims_of: Callable[..., list[Claim]], fresh_word_statistics: Callable[[], None]
+) -> None:
+    places = ["Caracas", "Maracaibo", "Valencia", "Mérida", "Cumaná", "Bogotá", "Quito", "Lima", "Cusco", "Sucre"]
+    claims_of(*(f"Police opened fire on protesters in {place} on {day}." for place in places for day in WEEKDAYS))
+    opened_fire, denial = claims_of(
+        "Police opened fire on Ernesto Vargas in Mérida.", "Ernesto Vargas was never shot at."
+    )
+    fresh_word_statistics()
+
+    found = list(candidate_claims(opened_fire, limit=3))
+
+    assert found[0] == denial
+
+
+@pytest.mark.django_db
+def test_the_search_vector_follows_edits_by_the_service_and_in_bulk(
+    claims_of: Callable[..., list[Claim]],
+) -> None:
+    (claim,) = claims_of("The council approved the budget.")
+
+    def found(word: str) -> bool:
+        return Claim.objects.filter(pk=claim.pk, search_vector=SearchQuery(word, config="simple")).exists()
+
+    claim_update(claim=claim, text="The council rejected the budget for Cumaná.")
+    assert found("cumana")
+    assert found("rejected")
+    assert not found("approved")
+
+    # As a ClaimReview import rewords a claim: one UPDATE, no save().
+    Claim.objects.filter(pk=claim.pk).update(
+        text="The mayor vetoed the budget.", folded_text="the mayor vetoed the budget."
+    )
+    assert found("vetoed")
+    assert not found("cumana")
 
 
 @pytest.mark.django_db
