@@ -53,9 +53,19 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("begin", "start", "commence", "launch"),
     ("end", "finish"),
     ("say", "state"),
-    ("speak", "talk"),
+    ("speak", "talk", "chat"),
     ("shout", "yell", "scream"),
     ("child", "kid"),
+    ("person", "people", "someone", "somebody", "individual"),
+    ("cut", "slice", "chop"),
+    ("look", "gaze", "peer"),
+    ("stone", "rock"),
+    ("motorcycle", "motorbike"),
+    ("telephone", "phone"),
+    ("grass", "lawn"),
+    ("beach", "seashore", "shore"),
+    ("soccer", "football"),
+    ("pan", "skillet"),
     ("woman", "lady"),
     ("man", "guy"),
     ("home", "house"),
@@ -159,11 +169,34 @@ ANTONYMS: tuple[tuple[str, str], ...] = (
     ("armed", "unarmed"),
     ("voluntary", "forced"),
     ("increase", "cut"),
+    ("hit", "miss"),
+    ("near", "far"),
+    ("on", "off"),
+    ("onto", "off"),
+    ("full", "empty"),
+    ("asleep", "awake"),
+    ("wet", "dry"),
+    ("laugh", "cry"),
+    ("push", "pull"),
+    ("enter", "exit"),
+    ("sit", "stand"),
+    ("buy", "sell"),
+    ("pass", "fail"),
+    ("remember", "forget"),
+    ("early", "late"),
+    ("before", "after"),
+    ("silent", "speak"),
+    ("silent", "sing"),
+    ("naked", "dress"),
+    ("accept", "refuse"),
+    ("attend", "miss"),
 )
 
-# Values that cannot both describe the same person or moment: "a man was arrested" against "a woman was
-# arrested". Unlike antonyms they are not a matter of polarity, so a negation does not cancel them.
-EXCLUSIVE_GROUPS: tuple[frozenset[str], ...] = (
+# Values that cannot both describe the same person or moment. Unlike antonyms they are not a matter of
+# polarity, so a negation does not cancel them. A description of a person conflicts only where it is said
+# of someone ("the suspect is a woman" against "the suspect is a man"): "a man was arrested" and "a woman
+# was arrested" may well be two arrests. A time of day or year conflicts wherever it stands.
+EXCLUSIVE_DESCRIPTIONS: tuple[frozenset[str], ...] = (
     frozenset({"man", "woman"}),
     frozenset({"boy", "girl"}),
     frozenset({"male", "female"}),
@@ -173,10 +206,109 @@ EXCLUSIVE_GROUPS: tuple[frozenset[str], ...] = (
     frozenset({"brother", "sister"}),
     frozenset({"king", "queen"}),
     frozenset({"democrat", "republican"}),
+)
+EXCLUSIVE_TIMES: tuple[frozenset[str], ...] = (
     frozenset({"morning", "afternoon", "evening", "night"}),
     frozenset({"dawn", "dusk"}),
     frozenset({"summer", "winter"}),
 )
+
+# Broader words and the narrower words they cover, by the first word of a synonym group: a claim about
+# "a man" is also about "a person", one about "a helicopter" about "an aircraft". Matched either way
+# round when two claims are aligned, never between two narrower words of one group ("dog" and "cat").
+BROADER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "person",
+        (
+            "man",
+            "woman",
+            "child",
+            "boy",
+            "girl",
+            "baby",
+            "toddler",
+            "teenager",
+            "teen",
+            "adult",
+            "gentleman",
+            "player",
+            "athlete",
+            "worker",
+            "official",
+            "resident",
+            "witness",
+            "victim",
+            "suspect",
+            "journalist",
+            "reporter",
+            "musician",
+            "singer",
+            "dancer",
+            "rider",
+            "cyclist",
+            "biker",
+            "driver",
+            "pilot",
+            "swimmer",
+            "runner",
+            "student",
+            "teacher",
+            "doctor",
+            "nurse",
+            "farmer",
+            "chef",
+            "cook",
+            "protester",
+            "officer",
+            "soldier",
+            "police",
+            "guard",
+            "leader",
+            "politician",
+            "voter",
+            "citizen",
+            "passenger",
+            "tourist",
+        ),
+    ),
+    ("child", ("boy", "girl", "baby", "toddler")),
+    ("official", ("minister", "mayor", "governor", "president", "senator", "spokesman", "spokeswoman", "diplomat")),
+    ("animal", ("dog", "cat", "horse", "cow", "sheep", "goat", "pig", "bird", "fish", "monkey", "bear", "lion")),
+    ("dog", ("puppy",)),
+    ("cat", ("kitten",)),
+    ("bird", ("parrot", "eagle", "pigeon", "duck")),
+    ("car", ("taxi", "jeep")),
+    ("vehicle", ("car", "truck", "bus", "van", "lorry", "tank", "motorcycle", "bicycle", "bike")),
+    ("aircraft", ("plane", "helicopter", "drone")),
+    ("boat", ("ship", "canoe", "kayak", "ferry", "yacht")),
+    ("weapon", ("gun", "knife", "grenade", "rocket", "missile", "bomb")),
+    ("gun", ("rifle", "pistol", "revolver", "shotgun")),
+    ("instrument", ("guitar", "piano", "violin", "drum", "flute", "trumpet", "keyboard", "harp")),
+    ("keyboard", ("piano",)),
+    ("food", ("fruit", "vegetable", "meat", "bread", "pizza", "rice", "pasta", "meal", "cake", "soup")),
+    ("vegetable", ("onion", "potato", "carrot", "tomato", "garlic", "pepper", "cucumber", "eggplant", "zucchini")),
+    ("fruit", ("apple", "banana", "orange", "lemon", "grape", "strawberry", "mango")),
+    ("meat", ("beef", "pork", "chicken", "sausage", "bacon", "steak")),
+    ("building", ("home", "hut", "church", "school", "hospital", "office", "tower", "barracks")),
+    ("water", ("sea", "ocean", "lake", "river", "pool", "stream", "creek", "pond")),
+    ("outside", ("outdoors", "field", "garden", "yard", "park", "street", "beach")),
+    ("cook", ("fry", "boil", "bake", "roast", "grill")),
+    ("cut", ("dice", "carve", "mince")),
+    ("walk", ("stroll", "hike", "trek", "march", "pace", "wander")),
+    ("hit", ("strike", "knock", "punch", "slap", "kick")),
+    ("eat", ("devour", "bite", "chew", "nibble", "munch")),
+    ("move", ("walk", "run", "drive", "ride", "travel", "swim", "climb", "jump")),
+    ("play", ("strum", "practise", "practice")),
+    ("put", ("place", "set", "lay")),
+    ("throw", ("toss", "hurl", "fling")),
+    ("clean", ("wash", "scrub", "wipe", "polish")),
+    ("attack", ("raid", "ambush", "bomb", "shell", "storm")),
+    ("kill", ("execute", "assassinate")),
+    ("statement", ("tweet", "post", "video", "speech", "interview")),
+)
+
+# Words the English lemmatizer gets wrong, by the word as written: "riding" is not a form of "rid".
+LEMMA_FIXES = {"riding": "ride", "rides": "ride", "grass": "grass", "lying": "lie", "dies": "die", "dying": "die"}
 
 # Verbs that say little on their own: the claim's predicate is their object ("opened fire on",
 # "launched an attack on", "has ties to", "held talks with"). "open" only with "fire".
@@ -189,6 +321,36 @@ TARGET_PREPOSITIONS = frozenset({"at", "on", "upon", "against", "toward", "towar
 # Predicates whose subject and object can change places without changing the fact.
 SYMMETRIC_PREDICATES = frozenset(
     {"meet", "marry", "speak", "negotiate", "clash", "fight", "debate", "resemble", "join", "be", "have", "say"}
+)
+# Predicates that two can do to each other at once, so that "A watched B" and "B watched A" can both be true:
+# looking, following, greeting. Unlike a shot fired or an arrest, their roles swapped are no contradiction.
+MUTUAL_PREDICATES = frozenset(
+    {
+        "look",
+        "watch",
+        "see",
+        "stare",
+        "smile",
+        "wave",
+        "greet",
+        "hug",
+        "kiss",
+        "call",
+        "follow",
+        "chase",
+        "face",
+        "help",
+        "touch",
+        "hold",
+        "play",
+        "talk",
+        "write",
+        "visit",
+        "praise",
+        "thank",
+        "criticise",
+        "criticize",
+    }
 )
 
 # Who does what to whom: the armed bodies of a state are one side in a report, whatever a witness calls them.
@@ -334,6 +496,10 @@ STOP_LEMMAS = frozenset(
         "all",
         "each",
         "every",
+        "few",
+        "several",
+        "many",
+        "various",
         "specifically",
         "currently",
         "reportedly",

@@ -194,7 +194,7 @@ def test_judgements_follow_the_interface() -> None:
 @pytest.mark.django_db
 def test_the_backend_comes_from_the_setting_and_is_versioned(settings: Settings) -> None:
     detector = classifier()
-    assert (detector.name, detector.version) == ("features", "features-1")
+    assert (detector.name, detector.version) == ("features", "features-2")
     assert isinstance(detector, FeatureClassifier)
 
     settings.ATTEST_LINK_BACKEND = "nli"
