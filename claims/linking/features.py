@@ -57,7 +57,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     # had when the other has it, a synonym, a broader or narrower word or a word of the same stem
     # (man / person, dancing / dance)
     "replaced",  # 1 when each claim has a content word that the other does not cover: one thing said in place
-    # of another ("on the lawn" / "on the road"), so neither claim restates the other
+    # of another ("on the lawn" / "on the road"), so neither claim restates the other; also when one claim
+    # denies what the other asserts and more ("no man is dancing on the road" / "a man is dancing")
 )
 
 _CACHE_SIZE = 8192
@@ -68,6 +69,7 @@ _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _NAME_TAGS = frozenset({"NNP", "NNPS"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _NOUN_LEFT = frozenset({"det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "neg", "case", "advmod"})
+_MODIFIERS = frozenset({"amod", "advmod", "npadvmod", "acomp"})
 _CURRENCIES = frozenset({"$", "€", "£", "¥"})
 _PERCENT = frozenset({"%", "percent", "pct"})
 
@@ -143,6 +145,8 @@ class Analysis:
     frames: tuple[Frame, ...]
     gist: str
     """The main predicate as written ("has ties"), when a negation has no counterpart to point at."""
+    heads: frozenset[str]
+    """The content lemmas that are nouns or verbs, not modifiers: what a claim is about and what happens."""
     said_of: frozenset[str]
     """Content lemmas said of a subject ("the suspect is a woman"), where a description can conflict."""
     stems: frozenset[str]
@@ -203,6 +207,7 @@ def _analyse(doc: Doc) -> Analysis:
     phrases: dict[str, str] = {}
     lemmas: set[str] = set()
     said_of: set[str] = set()
+    heads: set[str] = set()
     for token in doc:
         if token.is_punct or token.is_space:
             continue
@@ -216,6 +221,8 @@ def _analyse(doc: Doc) -> Analysis:
             phrases.setdefault(lemma, _phrase(token))
             if _is_said_of_subject(token):
                 said_of.add(lemma)
+            if token.tag_[:2] in {"NN", "VB"} and token.dep_ not in _MODIFIERS:
+                heads.add(lemma)
     return Analysis(
         words=tuple(_WORD.findall(fold(doc.text))),
         content=frozenset(content),
@@ -228,6 +235,7 @@ def _analyse(doc: Doc) -> Analysis:
         dates=_dates(doc),
         frames=tuple(_frames(doc)),
         gist=_gist(doc),
+        heads=frozenset(heads),
         said_of=frozenset(said_of),
         stems=frozenset(stem(lemma) for lemma in content),
         broader=frozenset(broad for lemma in content for broad in _BROADER.get(lemma, ())),
@@ -690,6 +698,18 @@ def compare(a: Analysis, b: Analysis) -> Comparison:
     negations_a = [n for n in a.negations if n.cue not in opposite_words]
     negations_b = [n for n in b.negations if n.cue not in opposite_words]
     clashes, agreed = _negation_clashes((a, negations_a), (b, negations_b), antonyms)
+    # "No man is dancing on the road" denies more than "a man is dancing" says: it contradicts only a claim
+    # that has the whole of what it denies, a modifier aside ("a cute panda"), or the same subject and predicate.
+    denies_more = {
+        id(a): bool((uncovered_a & a.heads) - opposed),
+        id(b): bool((uncovered_b & b.heads) - opposed),
+    }
+    if not frames.shared:
+        on_fact = [(negation, other) for negation, other in clashes if not denies_more[id(b if other is a else a)]]
+        if len(on_fact) < len(clashes):
+            # Nor does either claim restate the other: one denies what the other says, and more.
+            values["replaced"] = 1.0
+        clashes = on_fact
     antonyms = [pair for pair in antonyms if pair not in agreed]
     negation = bool(clashes)
     values["negation"] = float(negation)
