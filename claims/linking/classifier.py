@@ -81,7 +81,7 @@ def classifier(backend: str | None = None, *, calibrated: bool = True) -> PairCl
 #   A swap of roles needs no topic weight: it is found only on the same predicate.
 # * corroborates: one claim must be covered by the other, all its words there or said more broadly or more
 #   narrowly (coverage 1 with half the words shared gives about +2), and not say something else in place of
-#   one of them (replaced: -4 sinks even a pair that differs by one word, "on the lawn" / "on the road");
+#   one of them (replaced: -5 sinks even a pair that differs by one word, "on the lawn" / "on the road");
 #   any conflict sinks it.
 # * duplicates: near-verbatim wording only (sequence ratio ≳ 0.9 with the same words), above corroborates.
 BIASES: Mapping[Relation, float] = {"contradicts": -4.0, "corroborates": -5.0, "duplicates": -20.0, "unrelated": 0.0}
@@ -100,7 +100,7 @@ WEIGHTS: Mapping[Relation, Mapping[str, float]] = {
         "jaccard": 1.0,
         "shared_frame": 1.0,
         "coverage": 4.0,
-        "replaced": -4.0,
+        "replaced": -5.0,
         "roles": -8.0,
         "polarity_on_topic": -8.0,
         "numbers_on_topic": -6.0,

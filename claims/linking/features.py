@@ -58,7 +58,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     # (man / person, dancing / dance)
     "replaced",  # 1 when each claim has a content word that the other does not cover: one thing said in place
     # of another ("on the lawn" / "on the road"), so neither claim restates the other; also when one claim
-    # denies what the other asserts and more ("no man is dancing on the road" / "a man is dancing")
+    # denies what the other asserts and more ("no man is dancing on the road" / "a man is dancing"), or
+    # negates something the other does not mention, or who does what to whom is exchanged
 )
 
 _CACHE_SIZE = 8192
@@ -710,6 +711,14 @@ def compare(a: Analysis, b: Analysis) -> Comparison:
             # Nor does either claim restate the other: one denies what the other says, and more.
             values["replaced"] = 1.0
         clashes = on_fact
+    if frames.exchanged:
+        # "The president praised the mayor" / "the mayor praised the president": both may be true, but
+        # neither restates the other.
+        values["replaced"] = 1.0
+    if not clashes and not agreed and bool(negations_a) != bool(negations_b):
+        # One claim negates something the other does not mention ("there is no evidence that the vote was
+        # rigged" / "the vote was rigged"): whatever else they share, one does not restate the other.
+        values["replaced"] = 1.0
     antonyms = [pair for pair in antonyms if pair not in agreed]
     negation = bool(clashes)
     values["negation"] = float(negation)
@@ -827,12 +836,15 @@ class _Frames:
     shared: bool = False
     swapped: str | None = None
     other_subject: str | None = None
+    exchanged: bool = False
+    """The roles are swapped on a predicate that both can do to each other: another fact, but no conflict."""
 
 
 def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
     shared = False
     swapped: str | None = None
     other_subject: str | None = None
+    exchanged = False
     for x in a.frames:
         for y in b.frames:
             if x.predicate != y.predicate:
@@ -842,14 +854,16 @@ def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
             if same_agent and (same_patient or not x.patient or not y.patient):
                 shared = True
             crossed = bool(x.agent & y.patient) or bool(x.patient & y.agent)
-            if (
-                swapped is None
-                and crossed
+            reversible = (
+                crossed
                 and not same_agent
                 and not same_patient
                 and not (x.reciprocal or y.reciprocal)
                 and x.predicate not in lexicon.SYMMETRIC_PREDICATES
-            ):
+            )
+            if reversible and x.predicate in lexicon.MUTUAL_PREDICATES:
+                exchanged = True
+            elif swapped is None and reversible:
                 verb = y.verb if x.light and not y.light else x.verb
                 swapped = (
                     f"roles swapped: who {verb} whom ('{x.agent_text}' → '{x.patient_text or '?'}' "
@@ -866,4 +880,4 @@ def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
                 and x.predicate not in lexicon.SYMMETRIC_PREDICATES
             ):
                 other_subject = f"different subjects: '{x.agent_text}' vs '{y.agent_text}' ({x.verb})"
-    return _Frames(shared=shared, swapped=swapped, other_subject=other_subject)
+    return _Frames(shared=shared, swapped=swapped, other_subject=other_subject, exchanged=exchanged)
