@@ -79,8 +79,10 @@ def classifier(backend: str | None = None, *, calibrated: bool = True) -> PairCl
 # * contradicts: a conflict on a shared topic (topic near 1) outweighs the bias of -4 by 1 to 4, so a
 #   negation or antonym needs at least half the claims' words in common, or the same subject and predicate.
 #   A swap of roles needs no topic weight: it is found only on the same predicate.
-# * corroborates: most of the shorter claim's words, and its common words rather than only its names, must
-#   be in the other (containment 0.8 on both counts gives +0.9 after the bias of -5); any conflict sinks it.
+# * corroborates: one claim must be covered by the other, all its words there or said more broadly or more
+#   narrowly (coverage 1 with half the words shared gives about +2), and not say something else in place of
+#   one of them (replaced: -5 sinks even a pair that differs by one word, "on the lawn" / "on the road");
+#   any conflict sinks it.
 # * duplicates: near-verbatim wording only (sequence ratio ≳ 0.9 with the same words), above corroborates.
 BIASES: Mapping[Relation, float] = {"contradicts": -4.0, "corroborates": -5.0, "duplicates": -20.0, "unrelated": 0.0}
 WEIGHTS: Mapping[Relation, Mapping[str, float]] = {
@@ -93,10 +95,12 @@ WEIGHTS: Mapping[Relation, Mapping[str, float]] = {
         "subjects_on_topic": 5.0,
     },
     "corroborates": {
-        "containment": 3.0,
-        "word_containment": 3.0,
+        "containment": 2.0,
+        "word_containment": 2.0,
         "jaccard": 1.0,
         "shared_frame": 1.0,
+        "coverage": 4.0,
+        "replaced": -5.0,
         "roles": -8.0,
         "polarity_on_topic": -8.0,
         "numbers_on_topic": -6.0,
@@ -127,8 +131,8 @@ class FeatureClassifier:
     """Negation, antonyms, numbers, dates, roles and overlap from the dependency parse; no model download."""
 
     name = "features"
-    version = "features-1"
-    """As shipped; a calibrated classifier's version names its calibration ("features-1+cal3")."""
+    version = "features-2"
+    """As shipped; a calibrated classifier's version names its calibration ("features-2+cal3")."""
 
     def __init__(self, calibration: Calibration | None = None) -> None:
         self.calibration = calibration

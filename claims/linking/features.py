@@ -36,8 +36,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "containment",  # shared content lemmas / content lemmas of the claim that has fewer
     "word_containment",  # the same without proper names, so "Oscar Pérez" alone does not make two claims alike
     "shared_frame",  # 1 when a predicate has the same subject in both (and objects that do not differ)
-    "topic",  # how far the claims are about the same thing: max(shared_frame, word containment counting
-    # antonyms and incompatible words as matched); conflicts count in proportion to it
+    "topic",  # how far the claims are about the same thing: max(shared_frame, coverage of the words other than
+    # names, counting antonyms and incompatible words as covered, halved when a word is replaced); conflicts
+    # count in proportion to it
     "negation",  # 1 when one claim negates a word that the other asserts: "no confirmed links" / "ties"
     "antonym",  # 1 when one claim has a word whose opposite is in the other (rose / fell), unless the word
     # is negated: "did not rise" and "fell" agree
@@ -52,6 +53,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "numbers_on_topic",  # numbers × topic
     "dates_on_topic",  # dates × topic
     "subjects_on_topic",  # subjects × topic
+    "coverage",  # the share of the better-covered claim's content words that the other has, a word counting as
+    # had when the other has it, a synonym, a broader or narrower word or a word of the same stem
+    # (man / person, dancing / dance)
+    "replaced",  # 1 when each claim has a content word that the other does not cover: one thing said in place
+    # of another ("on the lawn" / "on the road"), so neither claim restates the other; also when one claim
+    # denies what the other asserts and more ("no man is dancing on the road" / "a man is dancing"), or
+    # negates something the other does not mention, or who does what to whom is exchanged
 )
 
 _CACHE_SIZE = 8192
@@ -62,6 +70,7 @@ _DIGITS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$")
 _NAME_TAGS = frozenset({"NNP", "NNPS"})
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _NOUN_LEFT = frozenset({"det", "amod", "compound", "nummod", "poss", "nmod", "quantmod", "neg", "case", "advmod"})
+_MODIFIERS = frozenset({"amod", "advmod", "npadvmod", "acomp"})
 _CURRENCIES = frozenset({"$", "€", "£", "¥"})
 _PERCENT = frozenset({"%", "percent", "pct"})
 
@@ -137,6 +146,14 @@ class Analysis:
     frames: tuple[Frame, ...]
     gist: str
     """The main predicate as written ("has ties"), when a negation has no counterpart to point at."""
+    heads: frozenset[str]
+    """The content lemmas that are nouns or verbs, not modifiers: what a claim is about and what happens."""
+    said_of: frozenset[str]
+    """Content lemmas said of a subject ("the suspect is a woman"), where a description can conflict."""
+    stems: frozenset[str]
+    """The stems of the content lemmas (`stem`), so "dancing" the noun meets "dance" the verb."""
+    broader: frozenset[str]
+    """Every broader word of a content lemma (`lexicon.BROADER_GROUPS`), through any number of steps."""
 
     @property
     def words_only(self) -> frozenset[str]:
@@ -190,6 +207,8 @@ def _analyse(doc: Doc) -> Analysis:
     surface: dict[str, str] = {}
     phrases: dict[str, str] = {}
     lemmas: set[str] = set()
+    said_of: set[str] = set()
+    heads: set[str] = set()
     for token in doc:
         if token.is_punct or token.is_space:
             continue
@@ -201,6 +220,10 @@ def _analyse(doc: Doc) -> Analysis:
             if token.tag_ in _NAME_TAGS:
                 names.add(lemma)
             phrases.setdefault(lemma, _phrase(token))
+            if _is_said_of_subject(token):
+                said_of.add(lemma)
+            if token.tag_[:2] in {"NN", "VB"} and token.dep_ not in _MODIFIERS:
+                heads.add(lemma)
     return Analysis(
         words=tuple(_WORD.findall(fold(doc.text))),
         content=frozenset(content),
@@ -213,13 +236,42 @@ def _analyse(doc: Doc) -> Analysis:
         dates=_dates(doc),
         frames=tuple(_frames(doc)),
         gist=_gist(doc),
+        heads=frozenset(heads),
+        said_of=frozenset(said_of),
+        stems=frozenset(stem(lemma) for lemma in content),
+        broader=frozenset(broad for lemma in content for broad in _BROADER.get(lemma, ())),
     )
+
+
+def _is_said_of_subject(token: Token) -> bool:
+    # "The suspect is a woman", "a man named Pérez": not "there is a woman", which only says she is there.
+    if token.dep_ == "appos":
+        return True
+    if token.dep_ not in {"attr", "acomp", "oprd"}:
+        return False
+    return not any(child.dep_ == "expl" for child in token.head.children)
+
+
+# Endings that make another word of the same stem: "dancing" / "dance", "shrewdly" / "shrewd", "player" / "play".
+_ENDINGS = ("ingly", "ing", "edly", "ers", "er", "ed", "ly", "s")
+_SHORTEST_STEM = 3
+
+
+def stem(lemma: str) -> str:
+    """A crude stem, only to tell that two lemmas are forms of one word: "dancing" and "dance" give "danc"."""
+    for ending in _ENDINGS:
+        if lemma.endswith(ending) and len(lemma) - len(ending) >= _SHORTEST_STEM:
+            lemma = lemma[: -len(ending)]
+            break
+    return lemma.removesuffix("e")
 
 
 def canonical(token: Token) -> str:
     """The token's folded lemma, its synonym group's first word if it has one: "ties" → "link"."""
     if token.tag_ in _NAME_TAGS:
         lemma = fold(token.text)
+    elif token.lower_ in lexicon.LEMMA_FIXES:
+        lemma = lexicon.LEMMA_FIXES[token.lower_]
     else:
         lemma = fold(token.lemma_ or token.text)
         if not lemma or lemma == "-pron-":
@@ -569,10 +621,39 @@ _ANTONYMS: dict[str, frozenset[str]] = {}
 for _first, _second in lexicon.ANTONYMS:
     _ANTONYMS[_first] = _ANTONYMS.get(_first, frozenset()) | {_second}
     _ANTONYMS[_second] = _ANTONYMS.get(_second, frozenset()) | {_first}
-_EXCLUSIVE: dict[str, frozenset[str]] = {}
-for _group in lexicon.EXCLUSIVE_GROUPS:
-    for _word in _group:
-        _EXCLUSIVE[_word] = _EXCLUSIVE.get(_word, frozenset()) | (_group - {_word})
+
+
+def _exclusive_of(groups: Iterable[frozenset[str]]) -> dict[str, frozenset[str]]:
+    exclusive: dict[str, frozenset[str]] = {}
+    for group in groups:
+        for word in group:
+            exclusive[word] = exclusive.get(word, frozenset()) | (group - {word})
+    return exclusive
+
+
+_EXCLUSIVE_DESCRIPTIONS = _exclusive_of(lexicon.EXCLUSIVE_DESCRIPTIONS)
+_EXCLUSIVE_TIMES = _exclusive_of(lexicon.EXCLUSIVE_TIMES)
+
+
+def _broader_of(groups: Iterable[tuple[str, tuple[str, ...]]]) -> dict[str, frozenset[str]]:
+    direct: dict[str, set[str]] = {}
+    for broad, narrower in groups:
+        for word in narrower:
+            direct.setdefault(lexicon.SYNONYMS.get(word, word), set()).add(lexicon.SYNONYMS.get(broad, broad))
+    closed: dict[str, frozenset[str]] = {}
+    for word in direct:
+        seen: set[str] = set()
+        todo = list(direct[word])
+        while todo:
+            broad = todo.pop()
+            if broad not in seen and broad != word:
+                seen.add(broad)
+                todo.extend(direct.get(broad, ()))
+        closed[word] = frozenset(seen)
+    return closed
+
+
+_BROADER = _broader_of(lexicon.BROADER_GROUPS)
 
 
 def compare(a: Analysis, b: Analysis) -> Comparison:
@@ -592,20 +673,52 @@ def compare(a: Analysis, b: Analysis) -> Comparison:
     values["word_containment"] = len(words_a & words_b) / fewer_words if fewer_words else 0.0
 
     antonyms = _opposites(a.lemmas, b.lemmas, _ANTONYMS)
-    exclusive = _opposites(a.content, b.content, _EXCLUSIVE)
-    # A word replaced by its opposite still stands in the same place: it counts as matched for the topic.
-    aligned = len(words_a & words_b) + len({x for x, _ in antonyms + exclusive if x in words_a})
-    aligned_containment = min(1.0, aligned / fewer_words) if fewer_words else 0.0
+    exclusive = _opposites(a.said_of, b.said_of, _EXCLUSIVE_DESCRIPTIONS) + _opposites(
+        a.content, b.content, _EXCLUSIVE_TIMES
+    )
+    uncovered_a = {word for word in a.content if not _covers(b, word)}
+    uncovered_b = {word for word in b.content if not _covers(a, word)}
+    values["coverage"] = max(_share_covered(a.content, uncovered_a), _share_covered(b.content, uncovered_b))
+    # A word replaced by its opposite still stands in the same place: a conflict, not another topic.
+    opposed = {word for pair in antonyms + exclusive for word in pair}
+    replaced = bool(uncovered_a - opposed) and bool(uncovered_b - opposed)
+    values["replaced"] = float(replaced)
+    on_topic = max(
+        _share_covered(words_a or a.content, uncovered_a - opposed),
+        _share_covered(words_b or b.content, uncovered_b - opposed),
+    )
 
     frames = _compare_frames(a, b)
     values["shared_frame"] = float(frames.shared)
-    topic = max(values["shared_frame"], aligned_containment)
+    # Each claim saying something the other does not ("no man is dancing" / "a man is singing") is about
+    # another fact, unless the same subject is seen doing the same thing in both.
+    topic = max(values["shared_frame"], on_topic / 2 if replaced else on_topic)
     values["topic"] = topic
 
     opposite_words = {word for pair in antonyms for word in pair}
     negations_a = [n for n in a.negations if n.cue not in opposite_words]
     negations_b = [n for n in b.negations if n.cue not in opposite_words]
     clashes, agreed = _negation_clashes((a, negations_a), (b, negations_b), antonyms)
+    # "No man is dancing on the road" denies more than "a man is dancing" says: it contradicts only a claim
+    # that has the whole of what it denies, a modifier aside ("a cute panda"), or the same subject and predicate.
+    denies_more = {
+        id(a): bool((uncovered_a & a.heads) - opposed),
+        id(b): bool((uncovered_b & b.heads) - opposed),
+    }
+    if not frames.shared:
+        on_fact = [(negation, other) for negation, other in clashes if not denies_more[id(b if other is a else a)]]
+        if len(on_fact) < len(clashes):
+            # Nor does either claim restate the other: one denies what the other says, and more.
+            values["replaced"] = 1.0
+        clashes = on_fact
+    if frames.exchanged:
+        # "The president praised the mayor" / "the mayor praised the president": both may be true, but
+        # neither restates the other.
+        values["replaced"] = 1.0
+    if not clashes and not agreed and bool(negations_a) != bool(negations_b):
+        # One claim negates something the other does not mention ("there is no evidence that the vote was
+        # rigged" / "the vote was rigged"): whatever else they share, one does not restate the other.
+        values["replaced"] = 1.0
     antonyms = [pair for pair in antonyms if pair not in agreed]
     negation = bool(clashes)
     values["negation"] = float(negation)
@@ -642,6 +755,20 @@ def compare(a: Analysis, b: Analysis) -> Comparison:
         conflicts.append(("subjects_on_topic", frames.other_subject))
     # `surface` keeps the order of the text, so the shared words read in the first claim's order.
     return Comparison(values, conflicts, [word for lemma, word in a.surface.items() if lemma in shared])
+
+
+def _covers(analysis: Analysis, word: str) -> bool:
+    """Whether the claim has the word, a word of its stem, a narrower word ("man" for "person") or a broader one."""
+    return (
+        word in analysis.content
+        or stem(word) in analysis.stems
+        or word in analysis.broader
+        or not _BROADER.get(word, frozenset()).isdisjoint(analysis.content)
+    )
+
+
+def _share_covered(words: frozenset[str], uncovered: set[str]) -> float:
+    return 1 - len(uncovered & words) / len(words) if words else 0.0
 
 
 def _opposites(
@@ -709,12 +836,15 @@ class _Frames:
     shared: bool = False
     swapped: str | None = None
     other_subject: str | None = None
+    exchanged: bool = False
+    """The roles are swapped on a predicate that both can do to each other: another fact, but no conflict."""
 
 
 def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
     shared = False
     swapped: str | None = None
     other_subject: str | None = None
+    exchanged = False
     for x in a.frames:
         for y in b.frames:
             if x.predicate != y.predicate:
@@ -724,14 +854,16 @@ def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
             if same_agent and (same_patient or not x.patient or not y.patient):
                 shared = True
             crossed = bool(x.agent & y.patient) or bool(x.patient & y.agent)
-            if (
-                swapped is None
-                and crossed
+            reversible = (
+                crossed
                 and not same_agent
                 and not same_patient
                 and not (x.reciprocal or y.reciprocal)
                 and x.predicate not in lexicon.SYMMETRIC_PREDICATES
-            ):
+            )
+            if reversible and x.predicate in lexicon.MUTUAL_PREDICATES:
+                exchanged = True
+            elif swapped is None and reversible:
                 verb = y.verb if x.light and not y.light else x.verb
                 swapped = (
                     f"roles swapped: who {verb} whom ('{x.agent_text}' → '{x.patient_text or '?'}' "
@@ -748,4 +880,4 @@ def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
                 and x.predicate not in lexicon.SYMMETRIC_PREDICATES
             ):
                 other_subject = f"different subjects: '{x.agent_text}' vs '{y.agent_text}' ({x.verb})"
-    return _Frames(shared=shared, swapped=swapped, other_subject=other_subject)
+    return _Frames(shared=shared, swapped=swapped, other_subject=other_subject, exchanged=exchanged)

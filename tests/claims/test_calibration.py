@@ -17,12 +17,16 @@ from claims.services import claim_create, link_confirm, link_reject, link_sugges
 from claims.tasks import calibrate_links
 
 PLACES = ["Caracas", "Maracay", "Valencia", "Barquisimeto", "Maracaibo", "Cumaná", "Mérida", "Barinas", "Coro"]
-# What reviewers keep turning down: "corroborates" on shared words alone, the claims saying different things.
+# What reviewers keep turning down: "corroborates" because every word of one claim is in the other, which
+# only says that the thing was planned or asked about.
 OVERLAP_ONLY = [
-    ("The governor of {} announced new water rationing.", "New water rationing in {} was criticised by the governor."),
     (
-        "Protesters in {} blocked the highway to the airport.",
-        "The highway to the airport in {} was reopened after protesters left.",
+        "The governor of {} announced water rationing.",
+        "Residents of {} asked the governor whether water rationing would be announced before the regional elections.",
+    ),
+    (
+        "Protesters in {} blocked the highway.",
+        "Police in {} said protesters had planned to block the highway to the airport with burning tyres.",
     ),
 ]
 # What they confirm: the same event told twice, and a claim against its negation.
@@ -33,8 +37,8 @@ SAME_EVENT = [
 NEGATION = ("The mayor of {} resigned on Friday.", "The mayor of {} did not resign.")
 # Pairs like those, in a town no decision was about.
 LIKE_THE_REJECTED = (
-    "The governor of Tucupita announced new fuel prices.",
-    "New fuel prices in Tucupita were criticised.",
+    "The governor of Tucupita announced fuel rationing.",
+    "Residents of Tucupita asked the governor whether fuel rationing would be announced before the regional elections.",
 )
 LIKE_THE_CONFIRMED = ("The mayor of Tucupita resigned on Friday.", "The mayor of Tucupita did not resign.")
 LIKE_THE_SAME_EVENT = ("Police arrested two men in Tucupita.", "Two men were arrested by police in Tucupita.")
@@ -93,7 +97,7 @@ def test_with_too_few_decisions_nothing_is_trained_and_the_command_says_why(deci
     assert "Nothing stored: only 5 reviewer decisions on detector links so far; at least 30 are needed" in output
     assert calibration_train() is None
     assert not LinkCalibration.objects.exists()
-    assert classifier().version == "features-1"
+    assert classifier().version == "features-2"
 
 
 @pytest.mark.django_db
@@ -107,7 +111,7 @@ def test_reviewers_decisions_calibrate_the_detector(story: Story, decide: Decide
     assert f"Stored {calibration.version} and made it active." in output
     assert "corroborates   12 confirmed,  12 rejected: calibrated, log-loss" in output
     assert "contradicts     6 confirmed,   0 rejected: keeps its hand-set weights (fewer than 5 rejected)" in output
-    assert (calibration.detector, calibration.version) == ("features-1", f"features-1+cal{calibration.pk}")
+    assert (calibration.detector, calibration.version) == ("features-2", f"features-2+cal{calibration.pk}")
     assert (calibration.confirmed, calibration.rejected) == (18, 12)
     assert set(calibration.coefficients) == set(calibration.intercepts) == {"corroborates"}
     assert len(calibration.coefficients["corroborates"]) == len(calibration.feature_names)
@@ -162,7 +166,7 @@ def test_at_most_one_calibration_is_active_per_detector(decide: Decide) -> None:
     copy = LinkCalibration(
         **{field.name: getattr(first, field.name) for field in first._meta.fields if field.name != "id"}
     )
-    copy.version = "features-1+copy"
+    copy.version = "features-2+copy"
     with pytest.raises(IntegrityError), transaction.atomic():
         copy.save()
 

@@ -106,6 +106,42 @@ def judge(first: str, second: str) -> Judgement:
         ),
         ("The council approved the bridge budget.", "Heavy rain flooded the stadium on Sunday.", "unrelated", ""),
         ("Oscar Pérez is a terrorist.", NO_LINKS, "unrelated", ""),
+        (
+            "The minister resigned on Friday.",
+            "A government official resigned on Friday.",
+            "corroborates",
+            "shared words: resigned",
+        ),
+        (
+            "The bombing of the market killed five people.",
+            "Five people were killed when the market was bombed.",
+            "corroborates",
+            "shared words: market, killed, people",
+        ),
+        (
+            "The helicopter landed near the ministry.",
+            "The aircraft landed near the ministry.",
+            "corroborates",
+            "shared words: landed, ministry",
+        ),
+        ("Protesters blocked the highway in Caracas.", "Protesters blocked the bridge in Caracas.", "unrelated", ""),
+        ("There is no evidence that the vote was rigged.", "The vote was rigged.", "unrelated", ""),
+        ("The president praised the mayor.", "The mayor praised the president.", "unrelated", ""),
+        (
+            "Nobody was injured in the blast at the refinery.",
+            "Two workers were injured in the blast.",
+            "unrelated",
+            "",
+        ),
+        (
+            "Two workers were injured in the blast at the refinery.",
+            "Nobody was injured in the blast.",
+            "contradicts",
+            "negation: 'Nobody was injured' vs 'were injured'",
+        ),
+        ("A man was arrested at the border.", "A woman was arrested at the border.", "unrelated", ""),
+        ("The suspect is a man.", "The suspect is a woman.", "contradicts", "incompatible: man vs woman"),
+        ("The raid took place at night.", "The raid took place in the morning.", "contradicts", "night vs morning"),
     ],
     ids=[
         "negated-verb",
@@ -125,6 +161,17 @@ def judge(first: str, second: str) -> Judgement:
         "corroborates",
         "different-topics",
         "same-person-other-topic",
+        "broader-word",
+        "same-stem",
+        "narrower-word",
+        "one-word-replaced",
+        "negation-of-something-else",
+        "mutual-predicate-exchanged",
+        "denies-more-than-said",
+        "denies-what-is-said",
+        "two-arrests",
+        "one-suspect",
+        "time-of-day",
     ],
 )
 def test_a_pair_is_judged_with_a_reason_to_check(first: str, second: str, relation: str, rationale: str) -> None:
@@ -194,7 +241,7 @@ def test_judgements_follow_the_interface() -> None:
 @pytest.mark.django_db
 def test_the_backend_comes_from_the_setting_and_is_versioned(settings: Settings) -> None:
     detector = classifier()
-    assert (detector.name, detector.version) == ("features", "features-1")
+    assert (detector.name, detector.version) == ("features", "features-2")
     assert isinstance(detector, FeatureClassifier)
 
     settings.ATTEST_LINK_BACKEND = "nli"
