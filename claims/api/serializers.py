@@ -153,8 +153,14 @@ class LinkInClaimSerializer(serializers.Serializer):
 class SupportSerializer(serializers.Serializer):
     level = serializers.CharField(source="support_level")
     score = serializers.FloatField(source="support_score")
-    explanation = serializers.JSONField(source="support_explanation")
+    explanation = serializers.SerializerMethodField(help_text="Why, in words; null without read:all.")
     assessed_at = serializers.DateTimeField(source="support_assessed_at", allow_null=True)
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_explanation(self, claim: Claim) -> Any:
+        # It names everything it weighed, published or not: linked claims and their speakers, evidence that no
+        # published verdict cites. So only the desk reads it.
+        return claim.support_explanation if self.context.get("reads_all") else None
 
 
 class DeskSerializer(serializers.Serializer):

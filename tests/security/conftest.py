@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from claims.ingestion import ingestion_request
-from claims.models import ClaimLink, Evidence, LinkCalibration, Notification
-from claims.services import evidence_add, link_draw
+from claims.models import Claim, ClaimLink, Evidence, LinkCalibration, Notification
+from claims.services import evidence_add
 from clients.models import ApiClient, WebhookDelivery
 from clients.services import webhook_register
 from config.models import Job
@@ -17,6 +17,20 @@ from tests import api, factories
 # The order of the columns in every matrix: three people at the desk, then one token of each scope.
 SUBJECTS = ("anonymous", "researcher", "reviewer", "editor", "read:published", "read:all", "write")
 TOKEN_SCOPES = {"read:published": ["read:published"], "read:all": ["read:all"], "write": ["write"]}
+
+
+def suggested_link(from_claim: Claim, to_claim: Claim) -> ClaimLink:
+    """A link the detector suggests, waiting for a reviewer, as a linking job leaves it."""
+    return ClaimLink.objects.create(
+        from_claim=from_claim,
+        to_claim=to_claim,
+        relation=ClaimLink.Relation.CORROBORATES,
+        status=ClaimLink.Status.SUGGESTED,
+        origin=ClaimLink.Origin.DETECTOR,
+        detector="features-1",
+        score=0.8,
+        rationale="Both name the same works.",
+    )
 
 
 @dataclass
@@ -37,9 +51,7 @@ def newsroom(world: api.World, researcher: User, reviewer: User, editor: User) -
     secret_evidence = evidence_add(
         claim=world.unpublished, source=factories.SourceFactory(), effect=Evidence.Effect.SUPPORTS, added_by=editor
     )
-    suggested = link_draw(
-        from_claim=world.published, to_claim=secret_claim, relation=ClaimLink.Relation.CORROBORATES, drawn_by=None
-    )
+    suggested = suggested_link(world.published, secret_claim)
     public_link = world.published.links_from.get(to_claim=world.other_published)
     secret_link = world.published.links_from.get(to_claim=world.unpublished)
     intake = ingestion_request(text="The mayor said the bridge would open in March.", requested_by=editor)
