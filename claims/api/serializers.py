@@ -24,7 +24,7 @@ from claims.selectors import (
     stories_visible,
 )
 from config.api.base import StrictSerializer
-from config.api.fields import AbsoluteUrlField, SpanSerializer, VisibleRelatedField, span_of, url_of
+from config.api.fields import AbsoluteUrlField, SlugField, SpanSerializer, VisibleRelatedField, span_of, url_of
 
 # ---------------------------------------------------------------------------------------------- reading
 
@@ -336,9 +336,7 @@ class StepSerializer(StrictSerializer):
 
 
 class VerdictProposeSerializer(StrictSerializer):
-    rating = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Rating.objects.filter(active=True), allow_null=True
-    )
+    rating = SlugField(slug_field="slug", queryset=Rating.objects.filter(active=True), allow_null=True)
     conclusion = serializers.CharField(max_length=5000, allow_blank=True)
     evidence = serializers.ListField(child=VisibleRelatedField(evidence_visible), required=False, max_length=200)
 
