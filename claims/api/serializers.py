@@ -156,7 +156,7 @@ class SupportSerializer(serializers.Serializer):
     explanation = serializers.SerializerMethodField(help_text="Why, in words; null without read:all.")
     assessed_at = serializers.DateTimeField(source="support_assessed_at", allow_null=True)
 
-    @extend_schema_field(serializers.JSONField(allow_null=True))
+    @extend_schema_field(serializers.DictField(allow_null=True))
     def get_explanation(self, claim: Claim) -> Any:
         # It names everything it weighed, published or not: linked claims and their speakers, evidence that no
         # published verdict cites. So only the desk reads it.

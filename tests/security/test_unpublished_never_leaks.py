@@ -249,3 +249,16 @@ def test_a_hidden_object_answers_exactly_as_a_missing_one(hidden: Hidden, newsro
                     f"{who}: {method} {path}: {status} {shown[:200]} ≠ {missing_status} {missing_shown[:200]}"
                 )
     assert not different, "\n".join(different)
+
+
+def test_a_token_that_may_not_read_unpublished_claims_is_not_told_of_them_by_webhook(newsroom: Newsroom) -> None:
+    body = {"target": "https://hooks.partner.example/all", "events": ["link.confirmed"], "include_unpublished": True}
+
+    refused = newsroom.clients["write"].post("/api/v1/webhooks", body, format="json")
+    writes_and_reads_all = api.token_client(name="Desk tool", roles=["editor"], scopes=["read:all", "write"])[0]
+    registered = writes_and_reads_all.post("/api/v1/webhooks", body, format="json")
+
+    assert refused.status_code == 400
+    assert "include_unpublished" in refused.json()["errors"]
+    assert registered.status_code == 201
+    assert registered.json()["include_unpublished"] is True
