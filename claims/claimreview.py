@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from claims.models import Claim, ClaimStatus, Rating, Stance, Statement, Verdict
+from claims.models import Claim, ClaimStatus, Rating, ReviewStatus, Stance, Statement, Verdict
 from claims.review.services import verdict_import_publish
 from claims.services import claim_create, statement_record
 from sources.models import Actor, Source
@@ -176,7 +176,8 @@ def _publisher(source: Source) -> dict[str, Any] | None:
 
 def _item_reviewed(claim: Claim) -> dict[str, Any]:
     statements = list(
-        Statement.objects.filter(claim=claim, stance=Stance.ASSERTS)
+        # A statement the desk has not accepted (a job's suggestion) is not yet the desk's word on who said it.
+        Statement.objects.filter(claim=claim, stance=Stance.ASSERTS, review_status=ReviewStatus.ACCEPTED)
         .select_related("speaker", "source__outlet")
         .order_by("said_on", "source__published_at", "created_at", "pk")
     )

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.claimreview import claim_review
-from claims.models import Claim, Evidence, Statement, Verdict
+from claims.models import Claim, Evidence, ReviewStatus, Statement, Verdict
 
 CLAIMS_PER_PAGE = 25
 # What could end the script element or start markup inside it is written as a JSON escape instead.
@@ -43,7 +43,7 @@ def claim_page(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = claim.published_verdicts[0]  # type: ignore[attr-defined]
     evidence = verdict.evidence.select_related("source__outlet").order_by("effect", "-strength", "pk")
     statements = (
-        Statement.objects.filter(claim=claim)
+        Statement.objects.filter(claim=claim, review_status=ReviewStatus.ACCEPTED)
         .select_related("speaker", "source__outlet", "via_source")
         .order_by("said_on", "source__published_at", "pk")
     )

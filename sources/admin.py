@@ -95,8 +95,20 @@ class ActorAliasInline(admin.TabularInline):
     verbose_name_plural = "aliases (how texts refer to this actor; matched ignoring case and accents)"
 
 
+class ActorForm(forms.ModelForm):
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        # The name becomes one of the actor's aliases; the service checks that only once the form has passed.
+        try:
+            ActorAlias(name=name).clean()
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["name"]) from error
+        return name
+
+
 @admin.register(Actor)
 class ActorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    form = ActorForm
     list_display = ["name", "kind", "affiliation", "statements", "wikidata_id"]
     list_filter = ["kind"]
     search_fields = ["aliases__folded"]

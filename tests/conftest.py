@@ -110,7 +110,7 @@ def seed_story(db: None) -> Story:
 
 
 @pytest.fixture
-def world(researcher: User, reviewer: User, editor: User) -> "api.World":
+def world(researcher: User, reviewer: User, editor: User, rating_scale: None) -> "api.World":
     story = factories.StoryFactory(title="Bridge budget row")
     published = factories.ClaimFactory(text="The new bridge will open in March.", story=story)
     other = factories.ClaimFactory(text="The bridge budget was approved by the council.", story=story)

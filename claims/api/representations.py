@@ -28,12 +28,11 @@ CLAIM_COLUMNS = (
     "story__title",
     "support_level",
     "support_score",
-    "support_explanation",
     "support_assessed_at",
     "created_at",
     "updated_at",
 )
-DESK_COLUMNS = ("status", "review_status", "assignee__username", "due_on", "version")
+DESK_COLUMNS = ("support_explanation", "status", "review_status", "assignee__username", "due_on", "version")
 RATING_COLUMNS = ("rating__slug", "rating__label", "rating__value")
 # A row of `.values()`: column name to value.
 Row = Mapping[str, Any]
@@ -242,7 +241,8 @@ def claims_represent(
                 "support": {
                     "level": row["support_level"],
                     "score": row["support_score"],
-                    "explanation": row["support_explanation"],
+                    # It names everything it weighed, published or not, so only the desk reads it.
+                    "explanation": row["support_explanation"] if everything else None,
                     "assessed_at": moment(row["support_assessed_at"]),
                 },
                 "verdict": verdict(published.get(pk)),

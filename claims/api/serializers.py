@@ -24,7 +24,7 @@ from claims.selectors import (
     stories_visible,
 )
 from config.api.base import StrictSerializer
-from config.api.fields import AbsoluteUrlField, SpanSerializer, VisibleRelatedField, span_of
+from config.api.fields import AbsoluteUrlField, SlugField, SpanSerializer, VisibleRelatedField, span_of
 
 # ---------------------------------------------------------------------------------------------- reading
 
@@ -133,8 +133,14 @@ class LinkInClaimSerializer(serializers.Serializer):
 class SupportSerializer(serializers.Serializer):
     level = serializers.CharField(source="support_level")
     score = serializers.FloatField(source="support_score")
-    explanation = serializers.JSONField(source="support_explanation")
+    explanation = serializers.SerializerMethodField(help_text="Why, in words; null without read:all.")
     assessed_at = serializers.DateTimeField(source="support_assessed_at", allow_null=True)
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_explanation(self, claim: Claim) -> Any:
+        # It names everything it weighed, published or not: linked claims and their speakers, evidence that no
+        # published verdict cites. So only the desk reads it.
+        return claim.support_explanation if self.context.get("reads_all") else None
 
 
 class DeskSerializer(serializers.Serializer):
@@ -265,9 +271,7 @@ class StepSerializer(StrictSerializer):
 
 
 class VerdictProposeSerializer(StrictSerializer):
-    rating = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Rating.objects.filter(active=True), allow_null=True
-    )
+    rating = SlugField(slug_field="slug", queryset=Rating.objects.filter(active=True), allow_null=True)
     conclusion = serializers.CharField(max_length=5000, allow_blank=True)
     evidence = serializers.ListField(child=VisibleRelatedField(evidence_visible), required=False, max_length=200)
 

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiWebhook, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from clients.api import serializers as s
 from clients.models import Webhook, WebhookAttempt
 from clients.selectors import deliveries_of
 from clients.services import SIGNATURE_HEADER, webhook_deactivate, webhook_register
-from config.api.access import ClientOnly, token_of
+from config.api.access import ClientOnly, reads_all, token_of
 from config.api.base import ReadViewSet
 
 
@@ -42,6 +42,11 @@ class WebhookViewSet(mixins.DestroyModelMixin, ReadViewSet):
         token = token_of(request)
         assert token is not None  # ClientOnly
         data = self.input(s.WebhookWriteSerializer)
+        if data["include_unpublished"] and not reads_all(request):
+            # The role may read them, but this token may not: what it is told must not be more than it may read.
+            raise exceptions.ValidationError(
+                {"include_unpublished": ["This token may not read unpublished claims: it has no read:all scope."]}
+            )
         registered = webhook_register(
             client=token.client,
             url=data["target"],

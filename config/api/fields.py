@@ -23,6 +23,15 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return self.visible(everything=request is not None and reads_all(request))
 
 
+class SlugField(serializers.SlugRelatedField):
+    """An object named by its slug; a name PostgreSQL cannot even compare (one holding NUL) is not found either."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class SpanSerializer(serializers.Serializer):
     """Character offsets of a passage in its source's text, from 0; `end` is just after the passage."""
 

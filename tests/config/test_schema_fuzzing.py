@@ -7,15 +7,17 @@ it finds every time.
 """
 
 import contextlib
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core import signals
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -88,3 +90,100 @@ def test_every_operation_answers_as_documented(in_process: None, authorizations:
                 failures.append(f"{operation.label} ({mode.value}): {failure}")
     assert operations >= 30
     assert not failures, "\n\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------------- hostile bodies
+# What generated cases seldom reach: bytes that are not UTF-8, NUL characters (which PostgreSQL cannot store in
+# text), strings far beyond any field's limit, and markup. Each is sent to every operation that takes a body,
+# with a token that may write, filling every field of the operation's schema.
+
+SCRIPT = '<script>alert("attest")</script><img src=x onerror=alert(1)>'
+HOSTILE_STRINGS = {
+    "nul": "The mayor\x00 said so.",
+    "oversize": "word " * 200_000,  # 1 MB in one field, under the body limit
+    "script": SCRIPT,
+    "controls and odd code points": "\u202e\ufeff\U0001f4a9\x07\x1b[31m\u0300\ufffe",
+}
+RAW_BODIES = {
+    "invalid UTF-8": b'{"text": "caf\xe9 \xff\xfe"}',
+    "truncated JSON": b'{"text": "The mayor',
+    "NUL byte outside a string": b'{"text": "x"}\x00',
+    # The ClaimReview import takes any JSON object: one a fact-checker might send, with a NUL inside.
+    "ClaimReview holding NUL": json.dumps(
+        {
+            "@type": "ClaimReview",
+            "url": "https://factcheck.partner.example/reviews/nul",
+            "claimReviewed": "Tolls\x00 will double.",
+            "author": {"@type": "Organization", "name": "Partner\x00 Check"},
+            "reviewRating": {"@type": "Rating", "alternateName": "False\x00"},
+            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "Ana\x00"}},
+        }
+    ).encode(),
+}
+
+
+def _resolved(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _filled(schema: dict[str, Any], node: dict[str, Any], text: str, known_id: int) -> Any:
+    """A value for `node` with `text` in every string it holds, and a real object's id for every number."""
+    node = _resolved(schema, node)
+    for combined in ("allOf", "oneOf", "anyOf"):
+        if combined in node:
+            return _filled(schema, node[combined][0], text, known_id)
+    kind = node.get("type")
+    if kind == "object" or "properties" in node:
+        return {name: _filled(schema, prop, text, known_id) for name, prop in node.get("properties", {}).items()}
+    if kind == "array":
+        return [_filled(schema, node.get("items", {}), text, known_id)]
+    if kind in ("integer", "number"):
+        return known_id
+    if kind == "boolean":
+        return False
+    if "enum" in node:
+        return node["enum"][0]
+    return text
+
+
+def _writes(schema: dict[str, Any], world: World) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method not in ("post", "patch", "put") or "requestBody" not in operation:
+                continue
+            content = operation["requestBody"]["content"]
+            body = content.get("application/json", next(iter(content.values())))["schema"]
+            yield method, path.replace("{id}", str(world.published.pk)), body
+
+
+def test_hostile_bodies_get_no_server_error(world: World) -> None:
+    writer = token_issue(client=client_create(name="Hostile writer", roles=["editor"]), scopes=["read:all", "write"])
+    client = APIClient(raise_request_exception=False)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {writer.secret}")
+    schema = client.get("/api/schema/?format=json").json()
+    failures = []
+    writes = list(_writes(schema, world))
+    assert len(writes) >= 15
+    for method, path, body_schema in writes:
+        sent: dict[str, Any] = {
+            name: json.dumps(_filled(schema, body_schema, text, world.published.pk)).encode()
+            for name, text in HOSTILE_STRINGS.items()
+        }
+        sent |= RAW_BODIES
+        for name, raw in sent.items():
+            with transaction.atomic():
+                response = getattr(client, method)(path, raw, content_type="application/json")
+                transaction.set_rollback(True)
+            if response.status_code >= 500:
+                failures.append(
+                    f"{method.upper()} {path} with {name}: {response.status_code} {response.content[:200]!r}"
+                )
+            elif SCRIPT in response.content.decode(errors="replace") and not response["Content-Type"].startswith(
+                ("application/json", "application/problem+json", "application/ld+json")
+            ):
+                failures.append(
+                    f"{method.upper()} {path} with {name}: markup echoed unescaped as {response['Content-Type']}"
+                )
+    assert not failures, "\n".join(failures)
