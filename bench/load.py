@@ -35,9 +35,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import common
@@ -240,7 +242,8 @@ class Session:
         headers = {
             "Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items()),
             "Origin": self.plan.base_url,
-            "Referer": self.plan.base_url + path,
+            # Header values are ASCII: a search for "Asunción" goes in percent-encoded, as a browser sends it.
+            "Referer": self.plan.base_url + quote(path, safe="/?=&"),
         }
         response = self.client.request(method, path, data=data, headers=headers)
         self.keep_cookies(response)
@@ -411,6 +414,9 @@ class Deployment:
         path = self.folder / "logs" / f"{name}.log"
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
 
+    def says(self, name: str, words: str) -> bool:
+        return words in self.log(name)
+
     def stop(self) -> None:
         # The web server and workers first, the broker last, so that no worker loses it mid-job.
         for process in reversed(list(self.processes.values())):
@@ -479,13 +485,38 @@ def deployment(folder: Path, database_url: str) -> Iterator[tuple[Deployment, st
 
         wait_until(web_serves, seconds=300, what="gunicorn serving /readyz")
         for name in ("worker-ingest", "worker-linking"):
-            wait_until(lambda name=name: " ready." in stack.log(name), seconds=300, what=f"{name} ready")
+            wait_until(partial(stack.says, name, " ready."), seconds=300, what=f"{name} ready")
         for name, process in stack.processes.items():
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited with {process.returncode}; see {folder / 'logs'}")
         yield stack, base_url, broker_url
     finally:
         stack.stop()
+
+
+def workers_prime(plan: Plan) -> None:
+    """Have each worker run its first job (a story read, a claim linked) before the load, so that the memory
+    first read includes the language model and the classifier they load then."""
+    import httpx
+    from django.db import connections
+
+    from config.models import Job
+
+    headers = {"Authorization": f"Bearer {plan.writer_token}"}
+    story = {"text": f"The council approved the new bridge in Quito ({plan.run}). Ana Ruiz said it would take a year."}
+    claim = {"text": f"The council approved the new bridge in Quito on the day of run {plan.run}."}
+    with httpx.Client(base_url=plan.base_url, headers=headers, timeout=60.0) as client:
+        client.post("/api/v1/sources", json={**story, "title": f"Soak primer {plan.run}"}).raise_for_status()
+        client.post("/api/v1/claims", json=claim).raise_for_status()
+    done = Job.objects.filter(status=Job.Status.SUCCEEDED)
+    wait_until(
+        lambda: (
+            done.filter(task="claims.tasks.ingest").exists() and done.filter(task="claims.tasks.link_claim").exists()
+        ),
+        seconds=300,
+        what="the first story read and claim linked",
+    )
+    connections.close_all()
 
 
 # ---------------------------------------------------------------------------------------------------- watching
@@ -569,6 +600,7 @@ def report(
     seconds: float,
     samples: list[QueueSample],
     memory_start: dict[str, tuple[int, int]],
+    memory_middle: dict[str, tuple[int, int]],
     memory_end: dict[str, tuple[int, int]],
 ) -> dict[str, float]:
     measured = [entry for endpoint, entry in served.items() if endpoint != "warm-up"]
@@ -603,7 +635,7 @@ def report(
         broker = " ".join(f"{queue}={count}" for queue, count in sample.broker.items())
         ledger = " ".join(f"{status}={count}" for status, count in sorted(sample.ledger.items()))
         print(f"  {sample.seconds:6.0f} s  {broker} unacked={sample.unacked}  ledger: {ledger or 'empty'}")
-    print("memory (RSS) once warmed up and at the end:")
+    print("memory (RSS) once warmed up, half-way and at the end:")
     growth_max = 0.0
     for name, (pid, start) in memory_start.items():
         end_pid, end = memory_end.get(name, (None, None))
@@ -613,7 +645,8 @@ def report(
         growth = 100 * (end - start) / start
         if name != "relay":
             growth_max = max(growth_max, growth)
-        print(f"  {name:22} {start / 2**20:7.1f} MiB → {end / 2**20:7.1f} MiB  {growth:+6.1f}%")
+        middle = memory_middle.get(name, (pid, 0))[1] / 2**20
+        print(f"  {name:22} {start / 2**20:7.1f} → {middle:7.1f} → {end / 2**20:7.1f} MiB  {growth:+6.1f}%")
     return {
         "rps": total / seconds,
         "errors": errors,
@@ -655,9 +688,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"generated in {generation_seconds:.0f} s, VACUUM ANALYZE included", flush=True)
         with deployment(folder, database_url) as (stack, base_url, broker_url):
             plan = plan_make(base_url, threads=args.threads, seconds=60 * args.minutes, seed=args.seed)
-            from django.db import connections
-
-            connections.close_all()
+            workers_prime(plan)
             print(
                 f"serving on {base_url}: gunicorn with {WEB_WORKERS} workers, 2 Celery workers, the relay; "
                 f"{plan.threads} threads of load for {args.minutes:g} min after a {plan.warm_up_seconds:.0f} s "
@@ -675,6 +706,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             generator.start()
             time.sleep(plan.warm_up_seconds)
             memory_start = memory_of(stack)
+            time.sleep(plan.seconds / 2)
+            memory_middle = memory_of(stack)
             load_middle = os.getloadavg()[0]
             outcome = results.get(timeout=plan.warm_up_seconds + plan.seconds + 600)
             generator.join()
@@ -694,7 +727,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for failure in outcome["failures"]:
         print(f"load thread stopped: {failure}")
-    figures = report(outcome["served"], outcome["seconds"], samples, memory_start, memory_end)
+    figures = report(outcome["served"], outcome["seconds"], samples, memory_start, memory_middle, memory_end)
     print(f"server logs: {len(errors_logged)} error lines")
     for line in errors_logged[:10]:
         print(f"  {line}")
