@@ -27,6 +27,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/claimreview.py
+	$(BIN)/python bench/load.py
 
 worker: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config worker --queues celery,ingest,linking,notifications --loglevel INFO

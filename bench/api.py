@@ -26,7 +26,6 @@ import os
 import platform
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,145 +34,16 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import common
+from bench.common import percentile
 
 DATABASE = "attest_bench_api"
-BATCH = 5_000
-CLAIMS_PER_SOURCE = 20
-STORIES = 300
-ACTORS = 2_000
 AIM_P99_MS = 50
 AIM_OVERHEAD = 4.0
-SUBJECTS = "The mayor|The council|Police|The minister|Protesters|The army|The governor|Officials|Rebels".split("|")
-VERBS = "opened|closed|approved|rejected|attacked|funded|blocked|visited|inspected|cancelled".split("|")
-OBJECTS = (
-    "the new bridge|the central market|the border crossing|the oil refinery|the teachers' union|the city budget|"
-    "the hospital wing|the port|the election office|the water plant|the railway line|the prison"
-).split("|")
-PLACES = "Caracas|Bogotá|Quito|Lima|La Paz|Santiago|Asunción|Montevideo|Mérida|Cumaná|Córdoba|Rosario".split("|")
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share / 100 * len(ordered)))]
-
-
-def claim_text(rng: random.Random, number: int) -> str:
-    return (
-        f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} in {rng.choice(PLACES)} "
-        f"on day {number % 3650} ({number})."
-    )
-
-
-# ---------------------------------------------------------------------------------------------------- loading
-
-
-def load(claims: int, published_share: float, seed: int) -> dict[str, Any]:
-    """Generated stories, actors, sources, claims, statements, verdicts and links; what the load needs to know."""
-    from django.contrib.auth.models import User
-    from django.db import connection
-    from django.utils import timezone
-
-    from claims.models import Claim, ClaimLink, Rating, Statement, Story, Verdict
-    from sources.models import Actor, Source
-    from sources.text import content_hash, fold
-
-    rng = random.Random(seed)  # noqa: S311 (seeded, for repeatable data)
-    started = time.perf_counter()
-    desk = User.objects.create(username="bench-editor", is_staff=True)
-    stories = Story.objects.bulk_create(
-        Story(title=f"Bench story {n}", slug=f"bench-story-{n}") for n in range(STORIES)
-    )
-    actors = Actor.objects.bulk_create(Actor(name=f"Speaker {n}") for n in range(ACTORS))
-    ratings = list(Rating.objects.filter(value__isnull=False))
-    now = timezone.now()
-    published_ids: list[int] = []
-    texts: dict[int, str] = {}
-    for first in range(0, claims, BATCH):
-        numbers = range(first, min(claims, first + BATCH))
-        batch_texts = [claim_text(rng, number) for number in numbers]
-        # A source per CLAIMS_PER_SOURCE claims, its text their sentences, so each statement quotes its claim.
-        sources, spans = [], []
-        for start in range(0, len(batch_texts), CLAIMS_PER_SOURCE):
-            sentences = batch_texts[start : start + CLAIMS_PER_SOURCE]
-            text, offsets = "", []
-            for sentence in sentences:
-                offsets.append((len(text), len(text) + len(sentence)))
-                text += sentence + " "
-            text = text.strip()
-            sources.append(Source(title=f"Bench report {first + start}", text=text, content_hash=content_hash(text)))
-            spans.extend(offsets)
-        sources = Source.objects.bulk_create(sources)
-        stored = Claim.objects.bulk_create(
-            # A minute apart, oldest first, as an archive grows.
-            Claim(
-                text=text,
-                folded_text=fold(text),
-                story=stories[rng.randrange(STORIES)],
-                created_at=now - timedelta(minutes=claims - number),
-            )
-            for text, number in zip(batch_texts, numbers, strict=True)
-        )
-        statements = []
-        for index, claim in enumerate(stored):
-            source = sources[index // CLAIMS_PER_SOURCE]
-            start, end = spans[index]
-            quote = claim.text
-            speaker = rng.randrange(ACTORS)
-            said = [(speaker, "asserts", "said")]
-            if index % 3 == 0:  # every third claim is denied too, by another speaker
-                said.append(((speaker + 1 + rng.randrange(ACTORS - 1)) % ACTORS, "denies", "denied"))
-            statements += [
-                Statement(
-                    claim=claim,
-                    speaker=actors[who],
-                    source=source,
-                    quote=quote,
-                    folded_quote=fold(quote),
-                    span_start=start,
-                    span_end=end,
-                    cue=cue,
-                    stance=stance,
-                )
-                for who, stance, cue in said
-            ]
-            texts[claim.pk] = claim.text
-        Statement.objects.bulk_create(statements)
-        chosen = [claim for claim in stored if rng.random() < published_share]
-        Verdict.objects.bulk_create(
-            Verdict(
-                claim=claim,
-                status=Verdict.Status.PUBLISHED,
-                rating=rng.choice(ratings),
-                author=desk,
-                conclusion="The record does not bear it out.",
-                published_at=now,
-                published_by=desk,
-            )
-            for claim in chosen
-        )
-        published_ids += [claim.pk for claim in chosen]
-    # Confirmed links between published claims, so pages show some.
-    pairs = {tuple(sorted(rng.sample(published_ids, 2))) for _ in range(len(published_ids) // 5)}
-    ClaimLink.objects.bulk_create(
-        ClaimLink(
-            from_claim_id=a,
-            to_claim_id=b,
-            relation="contradicts",
-            status="confirmed",
-            decided_at=now,
-            rationale="bench",
-        )
-        for a, b in pairs
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    return {"published": published_ids, "texts": texts, "seconds": time.perf_counter() - started, "links": len(pairs)}
 
 
 def token_create() -> str:
@@ -185,15 +55,9 @@ def token_create() -> str:
 # ---------------------------------------------------------------------------------------------------- serving
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def gunicorn(environment: dict[str, str], workers: int) -> Iterator[str]:
-    port = free_port()
+    port = common.free_port()
     command = [
         str(Path(sys.executable).with_name("gunicorn")), "config.wsgi:application",
         "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
@@ -355,7 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if Claim.objects.exists():
             parser.error("--database-url: the database holds claims; give an empty one")
         print(f"loading {args.claims:,} claims …", flush=True)
-        loaded = load(args.claims, args.published_share, args.seed)
+        # A second, denying statement for every third claim.
+        loaded = common.claims_generate(
+            claims=args.claims,
+            statements=args.claims + (args.claims + 2) // 3,
+            published_share=args.published_share,
+            seed=args.seed,
+        )
         published = loaded["published"]
         print(
             f"loaded {args.claims:,} claims ({len(published):,} published, {loaded['links']:,} links) with "

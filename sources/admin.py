@@ -37,7 +37,16 @@ class FoldedSearchMixin:
     """Search that ignores case and accents: every search field is a folded column, so the term is folded too."""
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
-        return super().get_search_results(request, queryset, fold(search_term))  # type: ignore[misc]
+        matching, may_have_duplicates = super().get_search_results(  # type: ignore[misc]
+            request, queryset, fold(search_term)
+        )
+        if not may_have_duplicates:
+            return matching, False
+        # The search reached into related rows (a claim's statements), so a claim can match more than once. The
+        # admin would then make the list DISTINCT, and its paginator's count compute every annotated column of
+        # every match: 13 s for a common word at 100,000 claims, past gunicorn's timeout under load. Each match
+        # once through a subquery on the id instead.
+        return queryset.filter(pk__in=matching.values("pk")), False
 
 
 def save_inline_formset(
