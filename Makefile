@@ -18,7 +18,7 @@ test: $(DEV_STAMP) lint
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config claims sources clients
+	$(BIN)/mypy config claims sources clients bench
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/extraction.py

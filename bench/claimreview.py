@@ -172,7 +172,7 @@ def counts() -> dict[str, int]:
     from sources.models import Actor, Outlet, Source
 
     return {
-        model._meta.verbose_name_plural: model.objects.count()
+        str(model._meta.verbose_name_plural): model.objects.count()
         for model in (Claim, Verdict, Statement, Source, Actor, Outlet)
     }
 

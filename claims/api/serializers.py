@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.api.representations import schema_org_rating
-from claims.models import ClaimLink, Evidence, Ingestion, Rating, Stance, Statement
+from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, Stance, Statement
 from claims.review.selectors import STEPS
 from claims.selectors import (
     actors_visible,
