@@ -77,7 +77,7 @@ def embeddings_ready() -> bool:
 
 def text_embeddings(texts: Sequence[str]) -> list[str]:
     """The embeddings of `texts`, in order, as pgvector literals."""
-    vectors = _model().encode(list(texts), normalize_embeddings=True, batch_size=BATCH_SIZE)
+    vectors = _model().encode(list(texts), normalize_embeddings=True, batch_size=BATCH_SIZE, show_progress_bar=False)
     return ["[" + ",".join(f"{value:.6f}" for value in vector) + "]" for vector in vectors]
 
 
