@@ -185,16 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 0 < args.published_share <= 1:
         parser.error("--published-share is a share: more than 0, at most 1")
 
-    from config import embedded_postgres
-
-    data_dir = None
-    if args.database_url:
-        database_url = args.database_url
-    else:
-        data_dir = common.REPO_ROOT / ".data" / f"bench-api-{os.getpid()}"
-        print(f"starting PostgreSQL in {data_dir.relative_to(common.REPO_ROOT)}", flush=True)
-        socket_dir = embedded_postgres.ensure_running(data_dir, database=DATABASE)
-        database_url = f"postgres://postgres@/{DATABASE}?host={socket_dir}"
+    database_url, data_dir = common.database_provide(args.database_url, bench="api", database=DATABASE)
     # Production settings, as a deployment serves the API: no debug, request limits on (set high enough not to
     # refuse the bench, so their cost is in the figures).
     environment = {

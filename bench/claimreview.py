@@ -257,16 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not samples:
         parser.error(f"--samples: no output_sample_*.csv in {args.samples}")
 
-    from config import embedded_postgres
-
-    data_dir = None
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        data_dir = common.REPO_ROOT / ".data" / f"bench-claimreview-{os.getpid()}"
-        print(f"starting PostgreSQL in {data_dir.relative_to(common.REPO_ROOT)}", flush=True)
-        socket_dir = embedded_postgres.ensure_running(data_dir, database=DATABASE)
-        os.environ["DATABASE_URL"] = f"postgres://postgres@/{DATABASE}?host={socket_dir}"
+    os.environ["DATABASE_URL"], data_dir = common.database_provide(
+        args.database_url, bench="claimreview", database=DATABASE
+    )
     # Importing records claims; linking and support jobs are not what this measures.
     os.environ["ATTEST_LINK_ON_SAVE"] = "false"
     try:

@@ -72,6 +72,19 @@ def positive_int(value: str) -> int:
     return number
 
 
+def database_provide(database_url: str | None, *, bench: str, database: str) -> tuple[str, Path | None]:
+    """The database a bench runs on: `database_url` if given, else a new embedded server of the bench's own
+    (its data folder is returned, for `embedded_server_release`)."""
+    if database_url:
+        return database_url, None
+    from config import embedded_postgres
+
+    data_dir = REPO_ROOT / ".data" / f"bench-{bench}-{os.getpid()}"
+    print(f"starting PostgreSQL in {data_dir.relative_to(REPO_ROOT)}", flush=True)
+    socket_dir = embedded_postgres.ensure_running(data_dir, database=database)
+    return f"postgres://postgres@/{database}?host={socket_dir}", data_dir
+
+
 def embedded_server_release(data_dir: Path | None, *, keep: bool) -> None:
     """Close Django's connections, then stop a bench's own embedded server and delete its data, unless kept."""
     if "django" in sys.modules:

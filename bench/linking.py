@@ -1372,15 +1372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     cpus = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else set()
     from config import embedded_postgres
 
-    data_dir = server_pid = None
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        data_dir = common.REPO_ROOT / ".data" / f"bench-linking-{os.getpid()}"
-        print(f"starting PostgreSQL in {data_dir.relative_to(common.REPO_ROOT)}", flush=True)
-        socket_dir = embedded_postgres.ensure_running(data_dir, database=DATABASE)
-        server_pid = embedded_postgres.status(data_dir).pid
-        os.environ["DATABASE_URL"] = f"postgres://postgres@/{DATABASE}?host={socket_dir}"
+    os.environ["DATABASE_URL"], data_dir = common.database_provide(
+        args.database_url, bench="linking", database=DATABASE
+    )
+    server_pid = embedded_postgres.status(data_dir).pid if data_dir else None
     # The job under test runs on one core, as in one worker. Pinned only now: the server started above would
     # inherit the pin, and PostgreSQL may use every core.
     common.pin_to_one_core()

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -286,16 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("the embedding model is not installed: matching without embeddings only")
         configurations = ["embeddings off"]
 
-    from config import embedded_postgres
-
-    data_dir = None
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        data_dir = common.REPO_ROOT / ".data" / f"bench-matching-{os.getpid()}"
-        print(f"starting PostgreSQL in {data_dir.relative_to(common.REPO_ROOT)}", flush=True)
-        socket_dir = embedded_postgres.ensure_running(data_dir, database=DATABASE)
-        os.environ["DATABASE_URL"] = f"postgres://postgres@/{DATABASE}?host={socket_dir}"
+    os.environ["DATABASE_URL"], data_dir = common.database_provide(
+        args.database_url, bench="matching", database=DATABASE
+    )
     # Matching runs on one core, as in one web worker; pinned after the server started, which may use every core.
     common.pin_to_one_core()
     results: list[Figures] = []
@@ -327,16 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if owned and args.database_url and not args.keep:
             bench_rows_delete()
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if data_dir is not None:
-            if args.keep:
-                print(f"kept the server and its data in {data_dir}; stop it with config.embedded_postgres.stop()")
-            else:
-                embedded_postgres.stop(data_dir)
-                shutil.rmtree(data_dir, ignore_errors=True)
+        common.embedded_server_release(data_dir, keep=args.keep)
     print(
         f"{len(claims):,} verified claims, {len(qrels):,} tweets; {common.machine()}, {common.cores_used()} core; "
         f"aims: MAP@5 ≥ {AIM_MAP5:.2f}, p99 ≤ {AIM_P99_MS} ms"

@@ -11,6 +11,7 @@ nothing, and importing a changed review updates what it imported before.
 import json
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -22,12 +23,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.models import Claim, ClaimStatus, Rating, ReviewStatus, Stance, Statement, Verdict
 from claims.review.services import verdict_import_publish
+from claims.selectors import RatingScale, rating_scale
 from claims.services import claim_create, statement_record
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
@@ -104,23 +107,39 @@ def claim_url(claim: Claim) -> str:
     return settings.ATTEST_SITE_URL.rstrip("/") + reverse("claims:public-claim", args=[claim.pk])
 
 
-def _published(claim: Claim) -> Verdict:
-    prefetched = getattr(claim, "published_verdicts", None)
-    if prefetched:
-        return prefetched[0]
-    verdict = (
-        Verdict.objects.select_related("rating", "imported_from__outlet")
-        .filter(claim=claim, status=Verdict.Status.PUBLISHED)
-        .first()
+def _published_verdicts() -> QuerySet[Verdict]:
+    return Verdict.objects.filter(status=Verdict.Status.PUBLISHED).select_related("rating", "imported_from__outlet")
+
+
+def _asserting_statements() -> QuerySet[Statement]:
+    # A statement the desk has not accepted (a job's suggestion) is not yet the desk's word on who said it.
+    return (
+        Statement.objects.filter(stance=Stance.ASSERTS, review_status=ReviewStatus.ACCEPTED)
+        .select_related("speaker", "source__outlet")
+        .order_by("said_on", "source__published_at", "created_at", "pk")
     )
+
+
+def claim_reviews(claims: Sequence[Claim]) -> list[dict[str, Any]]:
+    """The ClaimReviews of published claims, in order, in a fixed number of queries however many there are."""
+    prefetch_related_objects(
+        list(claims),
+        Prefetch("verdicts", queryset=_published_verdicts(), to_attr="published_verdicts"),
+        Prefetch("statements", queryset=_asserting_statements(), to_attr="asserting_statements"),
+    )
+    scale = rating_scale()
+    return [claim_review(claim, scale=scale) for claim in claims]
+
+
+def claim_review(claim: Claim, *, scale: RatingScale | None = None) -> dict[str, Any]:
+    """The ClaimReview JSON-LD of a published claim; ValueError for a claim with no published verdict.
+
+    Reads the claim's published verdict and asserting statements from `claim_reviews`' prefetch where it ran.
+    """
+    verdicts = getattr(claim, "published_verdicts", None)
+    verdict = verdicts[0] if verdicts else _published_verdicts().filter(claim=claim).first()
     if verdict is None:
         raise ValueError(f"Claim #{claim.pk} has no published verdict, so it has no ClaimReview.")
-    return verdict
-
-
-def claim_review(claim: Claim) -> dict[str, Any]:
-    """The ClaimReview JSON-LD of a published claim; ValueError for a claim with no published verdict."""
-    verdict = _published(claim)
     rating = verdict.rating
     assert rating is not None  # the database requires a published verdict's rating
     review: dict[str, Any] = {
@@ -129,7 +148,7 @@ def claim_review(claim: Claim) -> dict[str, Any]:
         "url": claim_url(claim),
         "claimReviewed": claim.text,
         "datePublished": timezone.localdate(verdict.published_at).isoformat() if verdict.published_at else None,
-        "reviewRating": _rating(rating),
+        "reviewRating": _rating(rating, scale or rating_scale()),
         "reviewBody": verdict.conclusion,
         "author": _organisation(),
         "itemReviewed": _item_reviewed(claim),
@@ -147,11 +166,10 @@ def claim_review(claim: Claim) -> dict[str, Any]:
     return {key: value for key, value in review.items() if value not in (None, "", [], {})}
 
 
-def _rating(rating: Rating) -> dict[str, Any]:
-    scale = [value for value in Rating.objects.filter(active=True).values_list("value", flat=True) if value is not None]
+def _rating(rating: Rating, scale: RatingScale) -> dict[str, Any]:
     out: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
-    if rating.value is not None and scale:
-        out.update(ratingValue=rating.value, bestRating=max(scale), worstRating=min(scale))
+    if rating.value is not None and scale.best is not None:
+        out.update(ratingValue=rating.value, bestRating=scale.best, worstRating=scale.worst)
     # A rating off the scale ("unproven") has no value: its name says it all, and no number pretends to.
     return out
 
@@ -175,12 +193,9 @@ def _publisher(source: Source) -> dict[str, Any] | None:
 
 
 def _item_reviewed(claim: Claim) -> dict[str, Any]:
-    statements = list(
-        # A statement the desk has not accepted (a job's suggestion) is not yet the desk's word on who said it.
-        Statement.objects.filter(claim=claim, stance=Stance.ASSERTS, review_status=ReviewStatus.ACCEPTED)
-        .select_related("speaker", "source__outlet")
-        .order_by("said_on", "source__published_at", "created_at", "pk")
-    )
+    statements = getattr(claim, "asserting_statements", None)
+    if statements is None:
+        statements = list(_asserting_statements().filter(claim=claim))
     item: dict[str, Any] = {"@type": "Claim"}
     if statements:
         item["author"] = _actor(statements[0].speaker)

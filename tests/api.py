@@ -6,13 +6,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from claims.models import Claim, Rating, Verdict
-from claims.review.services import claim_publish, claim_submit, verdict_approve, verdict_propose
-from claims.services import evidence_add
+from claims.models import Claim, Verdict
 from clients.models import ApiClient
 from clients.services import client_create, token_issue
 from sources.models import Source
 from tests import factories
+from tests.claims import published
 
 
 def bearer(secret: str) -> APIClient:
@@ -38,20 +37,16 @@ def publish(
     conclusion: str = "Nothing in the record supports it.",
     source: Source | None = None,
 ) -> Verdict:
-    """Take `claim` through research, review and publication, as the desk would."""
-    evidence = evidence_add(
-        claim=claim, source=source or factories.SourceFactory(), effect="refutes", added_by=researcher
-    )
-    verdict_propose(
-        claim=claim,
-        by=researcher,
-        rating=Rating.objects.get(slug=rating),
+    """Take `claim` to a published verdict resting on evidence from `source` (a new one if none is given)."""
+    return published.publish(
+        claim,
+        researcher=researcher,
+        reviewer=reviewer,
+        editor=editor,
+        rating=rating,
         conclusion=conclusion,
-        evidence=[evidence],
+        evidence_from=source or factories.SourceFactory(),
     )
-    claim_submit(claim=claim, by=researcher)
-    verdict_approve(claim=claim, by=reviewer)
-    return claim_publish(claim=claim, by=editor)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, views
@@ -17,7 +17,7 @@ from rest_framework.reverse import reverse
 from claims.api import filters
 from claims.api import serializers as s
 from claims.api.representations import Row, claim_rows, claims_represent
-from claims.claimreview import claim_review, claimreviews_import
+from claims.claimreview import claim_review, claim_reviews, claimreviews_import
 from claims.matching import claim_matches
 from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, Statement, Story, Verdict
 from claims.review import services as review
@@ -357,19 +357,12 @@ class ClaimReviewViewSet(mixins.ListModelMixin, ApiViewSet):
         return Verdict.objects.filter(status=Verdict.Status.PUBLISHED)
 
     def decorate(self, queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
-        statements = statements_visible(everything=False).select_related("speaker", "source")
-        return queryset.select_related("claim").prefetch_related(
-            Prefetch("claim__statements", queryset=statements.order_by("source_id", "span_start", "pk")),
-            Prefetch(
-                "claim__verdicts",
-                queryset=Verdict.objects.filter(status=Verdict.Status.PUBLISHED).select_related("rating"),
-            ),
-        )
+        return queryset.select_related("claim")
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None
-        return self.get_paginated_response([claim_review(verdict.claim) for verdict in page])
+        return self.get_paginated_response(claim_reviews([verdict.claim for verdict in page]))
 
     @extend_schema(
         summary="Import ClaimReview JSON-LD",
@@ -405,21 +398,12 @@ class MatchView(views.APIView):
         data = s.MatchRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         matches = claim_matches(data.validated_data["text"], limit=data.validated_data["limit"])
-        claims = [match.claim for match in matches]
-        prefetch_related_objects(
-            claims,
-            Prefetch(
-                "verdicts",
-                queryset=Verdict.objects.filter(status=Verdict.Status.PUBLISHED).select_related("rating"),
-                to_attr="published_verdicts",
-            ),
-        )
         context = {"request": request, "rating_scale": rating_scale()}
         rows = [
             {
                 "score": match.score,
                 "claim": match.claim,
-                "verdict": match.claim.published_verdicts[0] if match.claim.published_verdicts else None,  # type: ignore[attr-defined]
+                "verdict": match.verdict,
                 "url": reverse("api:claim-detail", args=[match.claim.pk], request=request),
             }
             for match in matches

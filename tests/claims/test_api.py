@@ -190,8 +190,7 @@ def _queries(client: APIClient, url: str, params: dict) -> int:
     return len(queries)
 
 
-# The ClaimReview feed is left out: its queries are those of claims.claimreview, which it calls per review.
-PATHS = ["claims", "statements", "links", "evidence", "sources", "actors", "outlets", "stories"]
+PATHS = ["claims", "statements", "links", "evidence", "sources", "actors", "outlets", "stories", "claimreviews"]
 
 
 @pytest.mark.parametrize("who", ["reader", "desk_reader"])
