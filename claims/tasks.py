@@ -62,15 +62,21 @@ def link_claim(self: AttestTask, claim_id: int) -> None:
 
 
 @shared_task(bind=True, base=AttestTask, max_retries=5, acks_late=True)
-def assess_claim_support(self: AttestTask, claim_id: int) -> str | None:
-    """Recompute one claim's support from its statements, evidence and links; its new level, or None if it is gone."""
+def assess_claims_support(self: AttestTask, claim_ids: list[int]) -> dict[str, str | None]:
+    """Recompute these claims' support from their statements, evidence and links; each one's new level by id,
+    None for a claim that is gone."""
+    levels: dict[str, str | None] = {}
     try:
-        assessment = claim_support_assess(claim_id=claim_id)
+        for claim_id in claim_ids:
+            assessment = claim_support_assess(claim_id=claim_id)
+            levels[str(claim_id)] = assessment.level if assessment is not None else None
     except OperationalError as error:
         if self.request.is_eager:
             raise
+        # Each claim is assessed in a transaction of its own and assessing again changes nothing, so the
+        # retry starts from the first claim.
         raise self.retry(exc=error, countdown=min(300, 10 * 2**self.request.retries)) from error
-    return assessment.level if assessment is not None else None
+    return levels
 
 
 @shared_task(base=AttestTask, acks_late=True)

@@ -131,8 +131,8 @@ class FeatureClassifier:
     """Negation, antonyms, numbers, dates, roles and overlap from the dependency parse; no model download."""
 
     name = "features"
-    version = "features-2"
-    """As shipped; a calibrated classifier's version names its calibration ("features-2+cal3")."""
+    version = "features-3"
+    """As shipped; a calibrated classifier's version names its calibration ("features-3+cal3")."""
 
     def __init__(self, calibration: Calibration | None = None) -> None:
         self.calibration = calibration

@@ -10,6 +10,8 @@ into the values of `FEATURE_NAMES` and the conflicts behind them.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import threading
 from collections import OrderedDict
@@ -17,18 +19,22 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import spacy
 from django.conf import settings
 from spacy.tokens import Doc, Token
 
 from claims.attribution import ExtractionUnavailable, _parser
+from claims.attribution import lexicon as attribution_lexicon
 from claims.attribution.lexicon import CUE_VERBS
 from claims.linking import lexicon
 from sources.text import fold
 
 # The fixed list of features, in order. A calibrated classifier reweights exactly these, so a name here
-# is a promise: add new ones at the end and never change what an existing one measures.
+# is a promise: add new ones at the end, and change what an existing one measures only with a new detector
+# version (FeatureClassifier.version), since a calibration applies to the version it was fitted on.
 FEATURE_NAMES: tuple[str, ...] = (
     "same_wording",  # 1 when the words are the same once case, accents and punctuation are ignored
     "sequence",  # difflib ratio of the two word sequences: near 1 for the same sentence lightly edited
@@ -50,9 +56,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "subjects",  # 1 when different named subjects have the same predicate and object
     "polarity_on_topic",  # polarity × topic
     "exclusive_on_topic",  # exclusive × topic
-    "numbers_on_topic",  # numbers × topic
-    "dates_on_topic",  # dates × topic
-    "subjects_on_topic",  # subjects × topic
+    "numbers_on_topic",  # numbers × topic, 0 when each claim also has a word the other does not cover
+    "dates_on_topic",  # dates × topic, 0 likewise: another number or date on another fact is no conflict
+    "subjects_on_topic",  # subjects × topic, where only the doers' words may differ (topic not halved for them)
     "coverage",  # the share of the better-covered claim's content words that the other has, a word counting as
     # had when the other has it, a synonym, a broader or narrower word or a word of the same stem
     # (man / person, dancing / dance)
@@ -166,26 +172,111 @@ _cache_lock = threading.Lock()
 
 def analyse_many(texts: Sequence[str]) -> list[Analysis]:
     """The analysis of each text, parsing only the distinct texts not analysed before, in one batch."""
+    found = analyses_known(texts)
+    missing = list(dict.fromkeys(text for text in texts if text not in found))
+    if missing:
+        nlp = _parser()
+        lemmatize = _lemmatizer_steps()
+        parsed: dict[str, Analysis] = {}
+        for text, doc in zip(missing, nlp.pipe(missing, batch_size=_BATCH_SIZE), strict=True):
+            for step in lemmatize:
+                doc = step(doc)
+            parsed[text] = _analyse(doc)
+        analyses_remember(parsed)
+        found.update(parsed)
+    return [found[text] for text in texts]
+
+
+def analyses_known(texts: Iterable[str]) -> dict[str, Analysis]:
+    """The analyses this process holds of any of these texts."""
     found: dict[str, Analysis] = {}
     with _cache_lock:
         for text in texts:
             if text in _cache:
                 _cache.move_to_end(text)
                 found[text] = _cache[text]
-    missing = list(dict.fromkeys(text for text in texts if text not in found))
-    if missing:
-        nlp = _parser()
-        lemmatize = _lemmatizer_steps()
-        for text, doc in zip(missing, nlp.pipe(missing, batch_size=_BATCH_SIZE), strict=True):
-            for step in lemmatize:
-                doc = step(doc)
-            found[text] = _analyse(doc)
-        with _cache_lock:
-            for text in missing:
-                _cache[text] = found[text]
-            while len(_cache) > _CACHE_SIZE:
-                _cache.popitem(last=False)
-    return [found[text] for text in texts]
+    return found
+
+
+def analyses_remember(analyses: Mapping[str, Analysis]) -> None:
+    """Keep these analyses for the next comparisons, the least recently used making way."""
+    with _cache_lock:
+        for text, analysis in analyses.items():
+            _cache[text] = analysis
+            _cache.move_to_end(text)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
+@lru_cache(maxsize=1)
+def analyser_version() -> str:
+    """What an analysis depends on: the language model, and this module's code and word lists. A stored analysis
+    made by another version is not used (`claims.linking.analyses`)."""
+    meta = _parser().meta
+    code = hashlib.sha256()
+    for module in (__file__, lexicon.__file__, attribution_lexicon.__file__):
+        code.update(Path(module).read_bytes())
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}/{code.hexdigest()[:12]}"
+
+
+def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as JSON. Mappings become lists of pairs: their order is the text's, and jsonb keeps no order."""
+    return {
+        "words": list(analysis.words),
+        "content": sorted(analysis.content),
+        "names": sorted(analysis.names),
+        "lemmas": sorted(analysis.lemmas),
+        "surface": list(analysis.surface.items()),
+        "phrases": list(analysis.phrases.items()),
+        "negations": [dataclasses.astuple(negation) for negation in analysis.negations],
+        "quantities": [dataclasses.astuple(quantity) for quantity in analysis.quantities],
+        "dates": [[kind, list(values.items())] for kind, values in analysis.dates.items()],
+        "frames": [
+            [sorted(value) if isinstance(value, frozenset) else value for value in dataclasses.astuple(frame)]
+            for frame in analysis.frames
+        ],
+        "gist": analysis.gist,
+        "heads": sorted(analysis.heads),
+        "said_of": sorted(analysis.said_of),
+        "stems": sorted(analysis.stems),
+        "broader": sorted(analysis.broader),
+    }
+
+
+def analysis_from_json(data: Mapping[str, Any]) -> Analysis:
+    """The analysis `analysis_to_json` wrote."""
+    frames = []
+    for predicate, verb, light, agent, patient, agent_text, patient_text, named_agent, reciprocal in data["frames"]:
+        frames.append(
+            Frame(
+                predicate=predicate,
+                verb=verb,
+                light=light,
+                agent=frozenset(agent),
+                patient=frozenset(patient),
+                agent_text=agent_text,
+                patient_text=patient_text,
+                named_agent=frozenset(named_agent),
+                reciprocal=reciprocal,
+            )
+        )
+    return Analysis(
+        words=tuple(data["words"]),
+        content=frozenset(data["content"]),
+        names=frozenset(data["names"]),
+        lemmas=frozenset(data["lemmas"]),
+        surface=dict(data["surface"]),
+        phrases=dict(data["phrases"]),
+        negations=tuple(Negation(*values) for values in data["negations"]),
+        quantities=tuple(Quantity(*values) for values in data["quantities"]),
+        dates={kind: dict(values) for kind, values in data["dates"]},
+        frames=tuple(frames),
+        gist=data["gist"],
+        heads=frozenset(data["heads"]),
+        said_of=frozenset(data["said_of"]),
+        stems=frozenset(data["stems"]),
+        broader=frozenset(data["broader"]),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -731,8 +822,22 @@ def compare(a: Analysis, b: Analysis) -> Comparison:
     values["dates"] = float(dates is not None)
     values["roles"] = float(frames.swapped is not None)
     values["subjects"] = float(frames.other_subject is not None)
-    for name in ("polarity", "exclusive", "numbers", "dates", "subjects"):
-        values[f"{name}_on_topic"] = values[name] * topic
+    # A number, a date or a doer is one slot of a fact: two claims that differ there and also each say something
+    # the other does not ("the price of rice rose 35%" / "the price of petrol rose 31%", "Andina laid off 3,000
+    # in Valparaíso" / "Lakeview laid off 400 in Guadalajara") are about two facts, whatever predicate they share.
+    slot_topic = 0.0 if replaced else topic
+    # Different doers of the same act differ in the doers' words alone: that is the conflict, not another topic.
+    doers = frames.other_agents
+    other_fact = bool(uncovered_a - opposed - doers) and bool(uncovered_b - opposed - doers)
+    subject_topic = 0.0 if other_fact else max(values["shared_frame"], on_topic)
+    for name, on_topic_share in (
+        ("polarity", topic),
+        ("exclusive", topic),
+        ("numbers", slot_topic),
+        ("dates", slot_topic),
+        ("subjects", subject_topic),
+    ):
+        values[f"{name}_on_topic"] = values[name] * on_topic_share
 
     if frames.swapped is not None:
         conflicts.append(("roles", frames.swapped))
@@ -838,12 +943,15 @@ class _Frames:
     other_subject: str | None = None
     exchanged: bool = False
     """The roles are swapped on a predicate that both can do to each other: another fact, but no conflict."""
+    other_agents: frozenset[str] = frozenset()
+    """The doers' words where different named subjects have the same predicate (`other_subject`)."""
 
 
 def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
     shared = False
     swapped: str | None = None
     other_subject: str | None = None
+    other_agents: frozenset[str] = frozenset()
     exchanged = False
     for x in a.frames:
         for y in b.frames:
@@ -880,4 +988,7 @@ def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
                 and x.predicate not in lexicon.SYMMETRIC_PREDICATES
             ):
                 other_subject = f"different subjects: '{x.agent_text}' vs '{y.agent_text}' ({x.verb})"
-    return _Frames(shared=shared, swapped=swapped, other_subject=other_subject, exchanged=exchanged)
+                other_agents = x.agent | y.agent
+    return _Frames(
+        shared=shared, swapped=swapped, other_subject=other_subject, exchanged=exchanged, other_agents=other_agents
+    )

@@ -9,11 +9,12 @@ runs that reach the same pair from either end leave one link).
 import logging
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.linking.classifier import classifier
+from claims.linking.analyses import claim_analyses_prepare
+from claims.linking.classifier import FeatureClassifier, classifier
 from claims.linking.retrieval import candidate_claims
 from claims.models import Claim, ClaimLink, LinkingRun
 from claims.services import LinkSuggestion, links_suggest
@@ -25,6 +26,11 @@ def claim_links_suggest(*, claim_id: int) -> LinkingRun | None:
     """Compare one claim with its candidates and suggest the links the detector finds; None if the claim is gone."""
     detector = classifier()
     with transaction.atomic():
+        # Suggestions can always be made again, so the run does not wait for its commit to reach the disk (on
+        # a busy disk that wait was most of a slow run). Should the server crash before it does, the run and
+        # its suggestions are lost together, and the periodic re-scan finds the claim never linked.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
         # Runs for the same claim wait for each other here instead of judging the same pairs twice.
         # FOR NO KEY UPDATE, not FOR UPDATE: a run on another claim that links to this one takes a
         # key-share lock on this row for its foreign key, and must not wait on us while we wait on it.
@@ -36,6 +42,8 @@ def claim_links_suggest(*, claim_id: int) -> LinkingRun | None:
         candidates = list(candidate_claims(claim))
         linked = _already_linked(claim, candidates)
         fresh = [candidate for candidate in candidates if candidate.pk not in linked]
+        if isinstance(detector, FeatureClassifier):
+            claim_analyses_prepare([claim, *fresh])
         judgements = detector.judge_many([(claim.text, candidate.text) for candidate in fresh])
         suggested = links_suggest(
             suggestions=[

@@ -2,12 +2,13 @@
 
 from claims.models.claims import Claim, ClaimStatus, Evidence, ReviewStatus, Stance, Statement, Story, SupportLevel
 from claims.models.ingestion import Ingestion
-from claims.models.links import ClaimEmbedding, ClaimLink, LinkCalibration, LinkingRun
+from claims.models.links import ClaimAnalysis, ClaimEmbedding, ClaimLink, LinkCalibration, LinkingRun
 from claims.models.review import Approval, Comment, Notification, Rating, Verdict
 
 __all__ = [
     "Approval",
     "Claim",
+    "ClaimAnalysis",
     "ClaimEmbedding",
     "ClaimLink",
     "ClaimStatus",

@@ -186,3 +186,29 @@ class ClaimEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} embedding of claim #{self.claim_id}"
+
+
+class ClaimAnalysis(models.Model):
+    """A claim's text as the feature classifier parsed it, kept so that a claim met again as a candidate, by the
+    next job or another worker, is not parsed again (parsing is most of a linking job's work).
+
+    A stored analysis counts only for the text it was made from and the analyser that made it: an edited claim,
+    a new language model or a change to the analysis code is parsed afresh.
+    """
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, primary_key=True, related_name="analysis")
+    analyser = models.CharField(max_length=100, help_text="The language model and analysis code that made it.")
+    text_digest = models.CharField(max_length=64, help_text="SHA-256 of the text analysed.")
+    data = models.JSONField(help_text="The analysis: content words, negations, numbers, dates, frames.")
+    analysed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "claim analyses"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(text_digest__regex=r"^[0-9a-f]{64}$"), name="claimanalysis_digest_is_sha256"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.analyser} analysis of claim #{self.claim_id}"

@@ -63,11 +63,11 @@ def support_queue(*, claim_ids: Iterable[int | None], with_linked: bool = True) 
         ids |= {pk for pair in links for pk in pair}
     if not ids:
         return
-    from claims.tasks import assess_claim_support
+    from claims.tasks import assess_claims_support
 
-    for claim_id in sorted(ids):
-        # One assessment per claim per transaction, however many of its rows the transaction changed.
-        job_enqueue(assess_claim_support, claim_id, coalesce=True)
+    # One job for all of them: a linking run touches a claim for each link it suggests, and a job apiece
+    # cost more than the run's own work. The same claims asked for again in the transaction are not queued again.
+    job_enqueue(assess_claims_support, sorted(ids), coalesce=True)
 
 
 def support_queue_for_sources(*, source_ids: Iterable[int]) -> None:

@@ -164,7 +164,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.link_claim": {"queue": "linking"},
     "claims.tasks.relink_stale": {"queue": "linking"},
     "claims.tasks.calibrate_links": {"queue": "linking"},
-    "claims.tasks.assess_claim_support": {"queue": "linking"},
+    "claims.tasks.assess_claims_support": {"queue": "linking"},
     "claims.tasks.send_notification": {"queue": "notifications"},
     "claims.tasks.send_owed_notifications": {"queue": "notifications"},
     "clients.tasks.deliver_webhook": {"queue": "notifications"},

@@ -11,11 +11,11 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 
-from claims.linking import retrieval
+from claims.linking import features, retrieval
 from claims.linking.classifier import classifier
 from claims.linking.retrieval import candidate_claims, claims_sharing_words
 from claims.linking.suggestions import claim_links_suggest
-from claims.models import Claim, ClaimLink, LinkingRun, Stance, Story
+from claims.models import Claim, ClaimAnalysis, ClaimLink, LinkingRun, Stance, Story
 from claims.selectors import claims_with_counts
 from claims.services import claim_create, claim_update, link_confirm, link_reject, statement_record
 from claims.tasks import link_claim, relink_stale
@@ -263,6 +263,42 @@ def test_on_the_seed_story_the_job_alone_finds_both_contradictions(seed_story: S
         assert suggested[pair].relation == "contradicts", suggested[pair].rationale
     false_links = [pair for pair in suggested if pair not in expected and suggested[pair].relation != "corroborates"]
     assert len(false_links) <= 3, [sorted(pair) for pair in false_links]
+
+
+@pytest.mark.django_db
+def test_a_later_job_judges_from_the_stored_analyses_and_judges_the_same(seed_story: Story) -> None:
+    claim_ids = list(Claim.objects.filter(story=seed_story).values_list("pk", flat=True))
+
+    def suggestions() -> set[tuple[int, int, str, float | None, str]]:
+        ClaimLink.objects.all().delete()
+        for claim_id in claim_ids:
+            claim_links_suggest(claim_id=claim_id)
+        return set(ClaimLink.objects.values_list("from_claim", "to_claim", "relation", "score", "rationale"))
+
+    parsed = suggestions()
+    stored_at = dict(ClaimAnalysis.objects.values_list("claim_id", "analysed_at"))
+    with features._cache_lock:
+        features._cache.clear()  # as in a worker that has just started
+    from_storage = suggestions()
+
+    assert set(stored_at) == set(claim_ids), "every claim of the story was analysed and stored"
+    assert dict(ClaimAnalysis.objects.values_list("claim_id", "analysed_at")) == stored_at, "none parsed again"
+    assert from_storage == parsed
+
+
+@pytest.mark.django_db
+def test_an_edited_claim_is_analysed_afresh(claims_of: Callable[..., list[Claim]]) -> None:
+    cia, no_links = claims_of(CIA_TIES, NO_LINKS)
+    claim_links_suggest(claim_id=cia.pk)
+    before = ClaimAnalysis.objects.get(claim=no_links)
+
+    no_links = claim_update(claim=no_links, text="Oscar Pérez has no confirmed ties to any foreign agency.")
+    claim_links_suggest(claim_id=no_links.pk)
+
+    after = ClaimAnalysis.objects.get(claim=no_links)
+    assert after.text_digest != before.text_digest
+    assert "agency" in after.data["content"]
+    assert "agency" not in before.data["content"]
 
 
 @pytest.mark.django_db

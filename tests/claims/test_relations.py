@@ -142,6 +142,18 @@ def judge(first: str, second: str) -> Judgement:
         ("A man was arrested at the border.", "A woman was arrested at the border.", "unrelated", ""),
         ("The suspect is a man.", "The suspect is a woman.", "contradicts", "incompatible: man vs woman"),
         ("The raid took place at night.", "The raid took place in the morning.", "contradicts", "night vs morning"),
+        (
+            "Andina Mining laid off 3,000 workers in Valparaíso.",
+            "Andina Mining laid off 400 workers in Valparaíso.",
+            "contradicts",
+            "numbers differ: 3,000 workers vs 400",
+        ),
+        (
+            "Oscar Pérez opened fire on the police in El Junquito.",
+            "Diosdado Cabello opened fire on the police in El Junquito.",
+            "contradicts",
+            "different subjects: 'Oscar Pérez' vs 'Diosdado Cabello'",
+        ),
     ],
     ids=[
         "negated-verb",
@@ -172,6 +184,8 @@ def judge(first: str, second: str) -> Judgement:
         "two-arrests",
         "one-suspect",
         "time-of-day",
+        "number-on-the-same-fact",
+        "another-doer-of-the-same-act",
     ],
 )
 def test_a_pair_is_judged_with_a_reason_to_check(first: str, second: str, relation: str, rationale: str) -> None:
@@ -189,6 +203,10 @@ def test_a_pair_is_judged_with_a_reason_to_check(first: str, second: str, relati
         ("The mayor is not guilty.", "The mayor is not guilty of fraud."),  # both negate
         ("Cabello and Maduro met in Caracas.", "Maduro and Cabello met in Caracas."),  # a symmetric predicate
         ("Soldiers and rebels fought each other.", "Rebels fought soldiers."),
+        # Another number, date or doer on another fact: the claims also differ in what is priced, built or where.
+        ("Petrosur raised the price of rice by 35 percent in May.", "Petrosur raised the price of fuel by 31 percent."),
+        ("The budget for a new metro line in Caracas is $7.7 billion.", "The budget for a new hospital is $2 billion."),
+        ("Andina Mining laid off 3,000 workers in Valparaíso.", "Lakeview Foods laid off 400 workers in Guadalajara."),
     ],
 )
 def test_no_contradiction_is_made_up(first: str, second: str) -> None:
@@ -241,7 +259,7 @@ def test_judgements_follow_the_interface() -> None:
 @pytest.mark.django_db
 def test_the_backend_comes_from_the_setting_and_is_versioned(settings: Settings) -> None:
     detector = classifier()
-    assert (detector.name, detector.version) == ("features", "features-2")
+    assert (detector.name, detector.version) == ("features", "features-3")
     assert isinstance(detector, FeatureClassifier)
 
     settings.ATTEST_LINK_BACKEND = "nli"

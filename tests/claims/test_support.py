@@ -35,7 +35,7 @@ from claims.services import (
     suggestions_discard,
 )
 from claims.support.services import claim_support_assess
-from claims.tasks import assess_claim_support
+from claims.tasks import assess_claims_support
 from sources.models import Actor, Outlet, Source
 from sources.services import outlet_update, source_relay_add
 from tests import factories
@@ -485,28 +485,31 @@ def test_assessing_leaves_the_editors_version_alone(claim: Claim, gazette: Outle
     claim_update(claim=claim, text="The new bridge will open in early March.", expected_version=opened_at)
 
 
-def test_a_deleted_claim_is_skipped(claim: Claim, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_deleted_claim_is_skipped_and_the_rest_are_assessed(
+    claim: Claim, other_claim: Claim, mayor: Actor, gazette: Outlet, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO, logger="claims.support")
+    said(other_claim, mayor, gazette)
     gone = claim.pk
     claims_delete(claims=[claim])
 
-    result = assess_claim_support.delay(gone)
+    result = assess_claims_support.delay([gone, other_claim.pk])
 
-    assert result.get() is None
+    assert result.get() == {str(gone): None, str(other_claim.pk): SupportLevel.SUPPORTED}
     assert f"Claim {gone} no longer exists" in caplog.text
 
 
 def test_a_transient_database_error_is_retried_with_backoff(claim: Claim) -> None:
-    assess_claim_support.push_request(retries=2, is_eager=False)
+    assess_claims_support.push_request(retries=2, is_eager=False)
     try:
         with (
             mock.patch("claims.tasks.claim_support_assess", side_effect=OperationalError("server closed")),
-            mock.patch.object(assess_claim_support, "retry", side_effect=Retry) as retry,
+            mock.patch.object(assess_claims_support, "retry", side_effect=Retry) as retry,
             pytest.raises(Retry),
         ):
-            assess_claim_support.run(claim.pk)
+            assess_claims_support.run([claim.pk])
     finally:
-        assess_claim_support.pop_request()
+        assess_claims_support.pop_request()
 
     assert retry.call_args.kwargs["countdown"] == 40
 

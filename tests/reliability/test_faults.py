@@ -97,7 +97,7 @@ def test_saves_succeed_while_the_broker_is_away_and_their_jobs_run_once_it_is_ba
     claim_ids = [int(line) for line in created.split()]
     assert len(claim_ids) == 2, "both saves succeeded with the broker away"
     waiting = stack.postgres.scalar("SELECT json_agg(task ORDER BY task) FROM config_job WHERE status = 'pending'")
-    assert waiting == ["claims.tasks.assess_claim_support"] * 2 + ["claims.tasks.link_claim"] * 2
+    assert waiting == ["claims.tasks.assess_claims_support"] * 2 + ["claims.tasks.link_claim"] * 2
     assert stack.postgres.scalar("SELECT count(*) FROM claims_linkingrun") == 0
 
     stack.redis.start()
