@@ -7,11 +7,11 @@ the claims it compares, parses only the claims with none (or with one of
 another text or analyser) and stores those, so the next job finds them.
 """
 
-import hashlib
 from collections.abc import Sequence
 
 from claims.linking import features
 from claims.models import Claim, ClaimAnalysis
+from sources.text import content_hash
 
 
 def claim_analyses_prepare(claims: Sequence[Claim]) -> None:
@@ -20,7 +20,7 @@ def claim_analyses_prepare(claims: Sequence[Claim]) -> None:
     and stored."""
     analyser = features.analyser_version()
     by_id = {claim.pk: claim for claim in claims}
-    digests = {pk: text_digest(claim.text) for pk, claim in by_id.items()}
+    digests = {pk: content_hash(claim.text) for pk, claim in by_id.items()}
     stored_ids = {
         pk
         for pk, digest in ClaimAnalysis.objects.filter(claim_id__in=by_id, analyser=analyser).values_list(
@@ -52,7 +52,3 @@ def claim_analyses_prepare(claims: Sequence[Claim]) -> None:
         unique_fields=["claim"],
         update_fields=["analyser", "text_digest", "data", "analysed_at"],
     )
-
-
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()

@@ -266,7 +266,9 @@ def test_on_the_seed_story_the_job_alone_finds_both_contradictions(seed_story: S
 
 
 @pytest.mark.django_db
-def test_a_later_job_judges_from_the_stored_analyses_and_judges_the_same(seed_story: Story) -> None:
+def test_a_later_job_judges_from_the_stored_analyses_and_judges_the_same(
+    seed_story: Story, monkeypatch: pytest.MonkeyPatch
+) -> None:
     claim_ids = list(Claim.objects.filter(story=seed_story).values_list("pk", flat=True))
 
     def suggestions() -> set[tuple[int, int, str, float | None, str]]:
@@ -279,10 +281,14 @@ def test_a_later_job_judges_from_the_stored_analyses_and_judges_the_same(seed_st
     stored_at = dict(ClaimAnalysis.objects.values_list("claim_id", "analysed_at"))
     with features._cache_lock:
         features._cache.clear()  # as in a worker that has just started
+    parses = []
+    parse = features._analyse
+    monkeypatch.setattr(features, "_analyse", lambda doc: parses.append(doc.text) or parse(doc))
     from_storage = suggestions()
 
     assert set(stored_at) == set(claim_ids), "every claim of the story was analysed and stored"
-    assert dict(ClaimAnalysis.objects.values_list("claim_id", "analysed_at")) == stored_at, "none parsed again"
+    assert parses == [], "none parsed again"
+    assert dict(ClaimAnalysis.objects.values_list("claim_id", "analysed_at")) == stored_at, "none stored again"
     assert from_storage == parsed
 
 
