@@ -18,7 +18,8 @@ test: $(DEV_STAMP) lint
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config claims sources clients bench
+	$(BIN)/mypy config core claims sources clients bench
+	$(BIN)/lint-imports --no-cache
 
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/extraction.py

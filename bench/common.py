@@ -77,7 +77,7 @@ def database_provide(database_url: str | None, *, bench: str, database: str) -> 
     (its data folder is returned, for `embedded_server_release`)."""
     if database_url:
         return database_url, None
-    from config import embedded_postgres
+    from core import embedded_postgres
 
     data_dir = REPO_ROOT / ".data" / f"bench-{bench}-{os.getpid()}"
     print(f"starting PostgreSQL in {data_dir.relative_to(REPO_ROOT)}", flush=True)
@@ -94,11 +94,11 @@ def embedded_server_release(data_dir: Path | None, *, keep: bool) -> None:
     if data_dir is None:
         return
     if keep:
-        print(f"kept the server and its data in {data_dir}; stop it with config.embedded_postgres.stop()")
+        print(f"kept the server and its data in {data_dir}; stop it with core.embedded_postgres.stop()")
         return
     import shutil
 
-    from config import embedded_postgres
+    from core import embedded_postgres
 
     embedded_postgres.stop(data_dir)
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -220,8 +220,8 @@ def claims_generate(*, claims: int, statements: int, published_share: float, see
     from django.utils import timezone
 
     from claims.models import Claim, ClaimLink, Rating, Statement, Story, Verdict
+    from core.text import content_hash, fold
     from sources.models import Actor, Source
-    from sources.text import content_hash, fold
 
     rng = random.Random(seed)  # noqa: S311 (seeded, for repeatable data)
     started = time.perf_counter()

@@ -611,7 +611,7 @@ class ClaimStream:
         self._seen: set[tuple[int, int]] = set()
 
     def __iter__(self) -> Iterator[Generated]:
-        from sources.text import fold
+        from core.text import fold
 
         rng = self.rng
         while True:
@@ -634,7 +634,7 @@ class ClaimStream:
 
 def arriving_claims(stream: ClaimStream, count: int, seed: int) -> list[Generated]:
     """Claims added after the load: 60% about a stored fact, the rest about something new."""
-    from sources.text import fold
+    from core.text import fold
 
     rng = random.Random(seed)  # noqa: S311 (seeded, for repeatable data, not secrets)
     chosen: dict[str, Generated] = {}
@@ -691,7 +691,7 @@ def claims_load(
     perfect linker would link, as the generator planted them.
     """
     from claims.models import Claim
-    from sources.text import fold
+    from core.text import fold
 
     started = time.perf_counter()
     reported = have
@@ -1390,7 +1390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--sample {args.sample} is more than --new {args.new}: the recall sample is of the new claims")
 
     cpus = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else set()
-    from config import embedded_postgres
+    from core import embedded_postgres
 
     os.environ["DATABASE_URL"], data_dir = common.database_provide(
         args.database_url, bench="linking", database=DATABASE

@@ -101,7 +101,7 @@ def dataset_ensure(folder: Path, *, claims: int, statements: int, seed: int) -> 
 
     Returns the database URL and the seconds generation took (None when the kept dataset was reused).
     """
-    from config import embedded_postgres
+    from core import embedded_postgres
 
     marker = folder / "dataset.json"
     wanted = {"claims": claims, "statements": statements, "seed": seed}
@@ -163,8 +163,8 @@ def plan_make(base_url: str, *, threads: int, seconds: float, seed: int) -> Plan
     from django.contrib.auth.models import User
 
     from claims.models import Claim, Statement, Story, Verdict
-    from claims.services import editorial_groups_sync
     from clients.services import client_create, token_issue
+    from core.roles import editorial_groups_sync
     from sources.models import Actor
 
     rng = random.Random(seed)  # noqa: S311 (seeded, for repeatable requests)
@@ -500,7 +500,7 @@ def workers_prime(plan: Plan) -> None:
     import httpx
     from django.db import connections
 
-    from config.models import Job
+    from core.models import Job
 
     headers = {"Authorization": f"Bearer {plan.writer_token}"}
     story = {"text": f"The council approved the new bridge in Quito ({plan.run}). Ana Ruiz said it would take a year."}
@@ -557,7 +557,7 @@ def queue_sample(client: Any, started: float) -> QueueSample:
     from django.db import connection
     from django.db.models import Count
 
-    from config.models import Job
+    from core.models import Job
 
     broker = {queue: sum(int(client.llen(queue + suffix)) for suffix in PRIORITY_SUFFIXES) for queue in QUEUES}
     ledger = dict(Job.objects.values_list("status").annotate(count=Count("pk")).order_by())
@@ -675,7 +675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--minutes must be more than 0")
     folder = args.data.resolve()
 
-    from config import embedded_postgres
+    from core import embedded_postgres
 
     load_before = os.getloadavg()[0]
     try:

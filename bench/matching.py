@@ -129,7 +129,7 @@ def claims_load(claims: Mapping[str, tuple[str, str]]) -> dict[int, str]:
     from django.utils import timezone
 
     from claims.models import Claim, ClaimStatus, Rating, Verdict
-    from sources.text import fold
+    from core.text import fold
 
     publisher, _ = get_user_model().objects.get_or_create(username=BENCH_USER)
     rating = Rating.objects.get(slug="unproven")

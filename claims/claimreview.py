@@ -32,10 +32,10 @@ from claims.models import Claim, ClaimStatus, Rating, ReviewStatus, Stance, Stat
 from claims.review.services import verdict_import_publish
 from claims.selectors import RatingScale, rating_scale
 from claims.services import claim_create, statement_record
+from core.text import fold
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
 from sources.services import actor_create, outlet_for_domain, source_record, source_update
-from sources.text import fold
 
 logger = logging.getLogger(__name__)
 

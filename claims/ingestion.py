@@ -25,19 +25,14 @@ from claims.attribution import Attribution, ExtractionUnavailable, extract_attri
 from claims.attribution.lexicon import CUE_FORMS, INVERTING_VERBS
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
 from claims.services import claim_create, statement_record, story_create
-from config.jobs import job_enqueue
-from sources.fetching import (
-    FetchedArticle,
-    FetchError,
-    FetchTimeout,
-    NotAnArticle,
-    article_from_html,
-    fetch_article,
-)
+from core.http import FetchError, FetchTimeout, NotAnArticle
+from core.jobs import job_enqueue
+from core.text import canonical_text, fold
+from core.validation import save_validated
+from sources.articles import FetchedArticle, article_from_html, fetch_article
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
-from sources.services import actor_create, outlet_for_domain, save_validated, source_record, source_relay_add
-from sources.text import canonical_text, fold
+from sources.services import actor_create, outlet_for_domain, source_record, source_relay_add
 
 logger = logging.getLogger(__name__)
 
@@ -169,9 +164,7 @@ def ingestion_retry(*, ingestion: Ingestion) -> Ingestion:
 
 
 def _queue(ingestion: Ingestion) -> None:
-    from claims.tasks import ingest
-
-    job_enqueue(ingest, ingestion.pk)
+    job_enqueue("claims.tasks.ingest", ingestion.pk)
 
 
 def ingestion_run(*, ingestion_id: int) -> None:

@@ -36,7 +36,7 @@ from django.db.models import Prefetch
 
 from claims.linking.embeddings import embeddings_ready, nearest_published, text_embeddings
 from claims.models import Claim, Verdict
-from sources.text import fold
+from core.text import fold
 
 DEFAULT_LIMIT = 10
 # Claims each retrieval passes to the fusion.

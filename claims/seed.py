@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimLink, Statement, Story
 from claims.services import claim_create, link_draw, statement_record, story_create
+from core.text import fold
 from sources.models import Actor, Outlet, Source
 from sources.selectors import source_matching
 from sources.services import actor_create, actor_update, outlet_create, source_create, source_relay_add
-from sources.text import fold
 
 
 class SeedError(Exception):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.models import Claim, ClaimLink, ClaimStatus, Evidence, Ingestion, ReviewStatus, Stance, Statement, Story
+from claims.review.services import claim_locked
 from claims.support.services import support_queue, support_queue_for_actors
 from claims.webhooks import link_confirmed_announce
-from config.jobs import job_enqueue
+from core.jobs import job_enqueue
+from core.roles import editorial_groups_sync
+from core.validation import save_validated, update_validated
 from sources.models import Actor, ActorAlias, Source
-from sources.services import save_validated, update_validated
 
 # A verdict is about these words: while reviewers judge it, and once it is published, they stay as they are.
 FROZEN_WORDING = (ClaimStatus.IN_REVIEW, ClaimStatus.PUBLISHED)
@@ -65,8 +67,6 @@ def claim_update(
     With `expected_version` (the version the editor started from), a claim saved by someone else
     since is refused with ClaimConflict rather than overwritten.
     """
-    from claims.review.services import claim_locked
-
     claim = claim_locked(claim=claim, expected_version=expected_version)
     if "text" in changes and " ".join(str(changes["text"]).split()) != claim.text and claim.status in FROZEN_WORDING:
         raise ValidationError(
@@ -185,9 +185,7 @@ def linking_queue(*, claim: Claim) -> None:
     """Queue the linking job for `claim` once the transaction commits; the job is safe to run repeatedly."""
     if not settings.ATTEST_LINK_ON_SAVE:
         return
-    from claims.tasks import link_claim
-
-    job_enqueue(link_claim, claim.pk)
+    job_enqueue("claims.tasks.link_claim", claim.pk)
 
 
 @transaction.atomic
@@ -427,56 +425,6 @@ def _statements_move(from_ids: list[int], target: Actor) -> None:
         else:
             Statement.objects.filter(via_statement=statement).update(via_statement=kept)
             statement.delete()
-
-
-# What each editorial role may do in the admin. Editors run the desk; reviewers
-# judge claims and links; researchers gather sources, statements and evidence.
-EDITORIAL_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
-    "editor": {
-        "sources": ("add", "change", "delete", "view"),
-        "claims": ("add", "change", "delete", "view"),
-        "config.job": ("view", "change"),  # see failed jobs, and retry them
-    },
-    "reviewer": {
-        "sources": ("view",),
-        "claims": ("view",),
-        "claims.claim": ("change",),
-        "claims.claimlink": ("add", "change"),
-        "claims.evidence": ("add", "change"),
-    },
-    "researcher": {
-        "sources": ("view",),
-        "claims": ("view",),
-        "sources.source": ("add", "change"),
-        "sources.sourcerelay": ("add", "change", "delete"),
-        "sources.actor": ("add", "change"),
-        "sources.actoralias": ("add", "change", "delete"),
-        "claims.claim": ("add", "change"),
-        "claims.statement": ("add", "change"),
-        "claims.evidence": ("add", "change"),
-    },
-}
-
-
-@transaction.atomic
-def editorial_groups_sync() -> dict[str, Group]:
-    """Create or update the editor, reviewer and researcher groups with their permissions."""
-    groups = {}
-    for role, grants in EDITORIAL_ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = Permission.objects.none()
-        for scope, actions in grants.items():
-            app_label, _, model = scope.partition(".")
-            scoped = Permission.objects.filter(content_type__app_label=app_label)
-            if model:
-                scoped = scoped.filter(content_type__model=model)
-            codename_prefixes = Q()
-            for action in actions:
-                codename_prefixes |= Q(codename__startswith=f"{action}_")
-            wanted = wanted | scoped.filter(codename_prefixes)
-        group.permissions.set(wanted.distinct())
-        groups[role] = group
-    return groups
 
 
 @transaction.atomic

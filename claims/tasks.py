@@ -12,8 +12,7 @@ from claims.linking.suggestions import claim_links_suggest
 from claims.review.notifications import notification_send, notifications_owed
 from claims.selectors import claims_needing_linking
 from claims.support.services import claim_support_assess
-from config.celery import AttestTask
-from config.jobs import job_enqueue
+from core.jobs import AttestTask, job_enqueue
 
 logger = logging.getLogger(__name__)
 # A re-scan queues at most this many claims; the next one takes the rest.
@@ -46,7 +45,7 @@ def relink_stale() -> int:
     """Queue linking for claims never compared or changed since (the periodic re-scan); returns how many."""
     claim_ids = list(claims_needing_linking().values_list("pk", flat=True)[:RESCAN_BATCH])
     for claim_id in claim_ids:
-        job_enqueue(link_claim, claim_id)
+        job_enqueue("claims.tasks.link_claim", claim_id)
     return len(claim_ids)
 
 
@@ -103,5 +102,5 @@ def send_owed_notifications() -> int:
     """Queue again the e-mails still owed (a mail server or broker that was down); returns how many."""
     notification_ids = list(notifications_owed().values_list("pk", flat=True)[:RESCAN_BATCH])
     for notification_id in notification_ids:
-        job_enqueue(send_notification, notification_id)
+        job_enqueue("claims.tasks.send_notification", notification_id)
     return len(notification_ids)

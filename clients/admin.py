@@ -18,8 +18,8 @@ from clients.services import (
     webhook_deactivate,
     webhook_delivery_retry,
 )
-from sources.admin import staff_user
-from sources.services import save_validated
+from core.admin import staff_user
+from core.validation import save_validated
 
 
 class ApiClientForm(forms.ModelForm):

@@ -6,13 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.roles import Scope
 
-class Scope(models.TextChoices):
-    """What a token may do. Reading everything also needs an editorial role on the client's account."""
-
-    READ_PUBLISHED = "read:published", "Read published claims"
-    READ_ALL = "read:all", "Read everything the client's role may see"
-    WRITE = "write", "Write, as the client's role allows"
+__all__ = ["ApiClient", "ApiToken", "Event", "Scope", "ThrottleWindow", "Webhook", "WebhookAttempt", "WebhookDelivery"]
 
 
 class Event(models.TextChoices):

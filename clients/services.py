@@ -23,13 +23,14 @@ from django.utils.text import slugify
 
 from clients.models import ApiClient, ApiToken, Event, Scope, ThrottleWindow, Webhook, WebhookAttempt, WebhookDelivery
 from clients.selectors import token_digest, webhooks_for
-from config.jobs import job_enqueue
-from sources.fetching import FetchError, UnsafeAddress, post
-from sources.services import save_validated
+from core.http import FetchError, UnsafeAddress, post
+from core.jobs import job_enqueue
+from core.roles import EDITORIAL_ROLES, editorial_groups_sync
+from core.validation import save_validated
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("editor", "reviewer", "researcher")
+ROLES = tuple(EDITORIAL_ROLES)
 # A token's last use is written at most this often: an API request should not write a row each time.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
 WEBHOOK_TIMEOUT_SECONDS = 10.0
@@ -57,8 +58,6 @@ def client_create(*, name: str, roles: Iterable[str] = (), contact: str = "", no
 @transaction.atomic
 def client_roles_set(*, client: ApiClient, roles: Iterable[str]) -> ApiClient:
     """Give the client's account exactly these editorial groups."""
-    from claims.services import editorial_groups_sync
-
     wanted = set(roles)
     groups = editorial_groups_sync() if wanted else {}
     client.user.groups.set([groups[role] for role in sorted(wanted)])
@@ -189,8 +188,6 @@ def webhook_event_record(*, event: str, key: str, payload: dict[str, Any], publi
 
     `public` says whether a reader of published claims only may hear of it. The same `key` is owed once per webhook.
     """
-    from clients.tasks import deliver_webhook
-
     recorded = []
     for webhook in webhooks_for(event=event):
         if not public and not webhook.include_unpublished:
@@ -203,7 +200,7 @@ def webhook_event_record(*, event: str, key: str, payload: dict[str, Any], publi
             delivery.payload = {"id": delivery.pk, **payload}
             delivery.save(update_fields=["payload"])
             recorded.append(delivery)
-            job_enqueue(deliver_webhook, delivery.pk)
+            job_enqueue("clients.tasks.deliver_webhook", delivery.pk)
     return recorded
 
 
@@ -283,14 +280,12 @@ def webhook_deliver(*, delivery_id: int, final_attempt: bool = False) -> bool:
 
 def webhook_delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a failed delivery again (from the admin)."""
-    from clients.tasks import deliver_webhook
-
     with transaction.atomic():
         updated = WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.FAILED).update(
             status=WebhookDelivery.Status.PENDING
         )
         if not updated:
             raise ValidationError("Only a delivery that was given up on can be sent again.")
-        job_enqueue(deliver_webhook, delivery.pk)
+        job_enqueue("clients.tasks.deliver_webhook", delivery.pk)
     delivery.refresh_from_db()
     return delivery

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from clients.services import DeliveryFailed, throttle_windows_prune, webhook_deliver
-from config.celery import AttestTask
+from core.jobs import AttestTask
 
 logger = logging.getLogger(__name__)
 MAX_RETRIES = 8

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from config import health
+from core import health
 
 admin.site.site_header = "Attest"
 admin.site.site_title = "Attest"
@@ -23,7 +23,7 @@ urlpatterns = [
 ]
 
 # Under /api/ every error is a problem document, even those raised before a view runs.
-handler400 = "config.api.problems.bad_request"
-handler404 = "config.api.problems.not_found"
-# A database away for a moment answers 503 with a retry hint, not a 500 (config.errors).
-handler500 = "config.errors.server_error"
+handler400 = "core.api.problems.bad_request"
+handler404 = "core.api.problems.not_found"
+# A database away for a moment answers 503 with a retry hint, not a 500 (core.errors).
+handler500 = "core.errors.server_error"

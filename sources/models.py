@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from sources.text import canonical_text, content_hash, fold
+from core.text import canonical_text, content_hash, fold
 
 DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 # Editors may type "q42"; it is stored upper-case, which is what the database checks.

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 
+from core.text import content_hash, fold
 from sources.models import Actor, Outlet, Source
-from sources.text import content_hash, fold
 
 # Ownership and affiliation chains are a few links long; a longer one can only be a cycle
 # written around the models' checks, and is cut here rather than followed for ever.

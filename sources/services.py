@@ -2,53 +2,17 @@
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from core.text import fold
+from core.validation import save_validated, update_validated
+from sources import signals
 from sources.models import Actor, ActorAlias, Outlet, Source, SourceRelay
 from sources.selectors import source_matching
-from sources.text import fold
-
-ModelT = TypeVar("ModelT", bound=models.Model)
-
-
-def save_validated(instance: ModelT) -> ModelT:
-    """Validate `instance` against every model rule, then save it.
-
-    A constraint that a concurrent write broke between the check and the
-    save surfaces as the same ValidationError, never as a half-written row.
-    """
-    instance.full_clean()
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as error:
-        raise ValidationError(
-            {NON_FIELD_ERRORS: f"The change conflicts with data saved at the same moment: {error}"}
-        ) from error
-    return instance
-
-
-def update_validated(instance: ModelT, changes: dict[str, Any]) -> ModelT:
-    """Apply `changes` to the row of `instance` as it is stored now, then validate and save it.
-
-    The row is read again, locked, rather than saved from `instance`, so that a caller holding an
-    old copy (a form opened before a reviewer decided a link) writes only the fields it changes and
-    never puts back what someone else changed meanwhile. Must run inside a transaction.
-    """
-    unknown = set(changes) - {field.name for field in instance._meta.get_fields()}
-    if unknown:
-        raise TypeError(f"{type(instance).__name__} has no field {', '.join(sorted(unknown))}")
-    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    for name, value in changes.items():
-        setattr(stored, name, value)
-    saved = save_validated(stored)
-    for field in saved._meta.concrete_fields:  # the caller's copy shows what was saved
-        instance.__dict__[field.attname] = saved.__dict__[field.attname]
-    return saved
 
 
 @transaction.atomic
@@ -68,11 +32,8 @@ def outlet_create(
 def outlet_update(*, outlet: Outlet, **changes: Any) -> Outlet:
     """Change an outlet's name, kind, domain, reliability rating or owner."""
     outlet = update_validated(outlet, changes)
-    # Claims build on sources, not the other way round: the import waits until it is needed.
-    from claims.support.services import support_queue_for_outlets
-
     # Its rating weighs what it published; its owner decides what counts as independent of it.
-    support_queue_for_outlets(outlet_ids=[outlet.pk])
+    signals.outlets_changed.send(sender=Outlet, outlet_ids=[outlet.pk])
     return outlet
 
 
@@ -100,10 +61,8 @@ def actor_update(*, actor: Actor, **changes: Any) -> Actor:
     """Change an actor; a new name also becomes an alias, and the old one stays one."""
     actor = update_validated(actor, changes)
     _alias_ensure(actor, actor.name)
-    from claims.support.services import support_queue_for_actors
-
     # Affiliation decides whose statements count as one source; kind, whether they are official.
-    support_queue_for_actors(actor_ids=[actor.pk])
+    signals.actors_changed.send(sender=Actor, actor_ids=[actor.pk])
     return actor
 
 
@@ -164,10 +123,8 @@ def source_record(*, title: str, text: str = "", url: str | None = None, **field
 def source_update(*, source: Source, **changes: Any) -> Source:
     """Change a source's metadata; its text only while nothing points into it."""
     source = update_validated(source, changes)
-    from claims.support.services import support_queue_for_sources
-
     # Its outlet weighs the statements and evidence in it.
-    support_queue_for_sources(source_ids=[source.pk])
+    signals.sources_changed.send(sender=Source, source_ids=[source.pk])
     return source
 
 
@@ -180,10 +137,8 @@ def source_relay_add(*, source: Source, original: Source, created_by: User | Non
     if existing is not None:
         return existing
     relay = save_validated(SourceRelay(relaying_source=source, original_source=original, created_by=created_by))
-    from claims.support.services import support_queue_for_sources
-
     # Relaying a wire agency's story makes the source a copy of it, not an independent source.
-    support_queue_for_sources(source_ids=[source.pk])
+    signals.sources_changed.send(sender=Source, source_ids=[source.pk])
     return relay
 
 

@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from claims.models import Story
 from claims.seed import seed_load
-from claims.services import editorial_groups_sync
-from config import celery_app, embedded_postgres
+from config import celery_app
+from core import embedded_postgres
+from core.roles import editorial_groups_sync
 from tests import api, factories
 
 _EMBEDDED_POSTGRES_TO_STOP = pytest.StashKey[bool]()

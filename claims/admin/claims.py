@@ -48,7 +48,7 @@ from claims.services import (
     suggestions_discard,
 )
 from claims.support.services import support_queue
-from sources.admin import (
+from core.admin import (
     AttestAdminMedia,
     FoldedSearchMixin,
     adopt,
@@ -57,7 +57,7 @@ from sources.admin import (
     save_inline_formset,
     staff_user,
 )
-from sources.services import save_validated
+from core.validation import save_validated
 
 # Claims, quotes and rationales are a sentence or two: size their boxes so.
 COMPACT_TEXT: dict[type[models.Field], dict[str, Any]] = {

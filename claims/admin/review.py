@@ -36,7 +36,7 @@ from claims.review.selectors import (
     steps_for,
     verdict_writers,
 )
-from sources.admin import staff_user
+from core.admin import staff_user
 
 
 class QueueFilter(admin.SimpleListFilter):

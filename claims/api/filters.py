@@ -9,9 +9,9 @@ from django_filters import rest_framework as filters
 
 from claims.models import Claim, ClaimLink, ClaimStatus, Evidence, ReviewStatus, Stance, Statement, Story, Verdict
 from claims.selectors import links_visible, statements_visible
-from config.api.access import reads_all
-from config.api.filters import MomentFilter
-from sources.text import fold
+from core.api.access import reads_all
+from core.api.filters import MomentFilter
+from core.text import fold
 
 
 class IdFilter(filters.NumberFilter):

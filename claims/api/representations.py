@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ReviewStatus, Statement, Verdict
 from claims.selectors import RatingScale, links_visible
-from config.api.fields import url_of
+from core.api.fields import url_of
 
 # What a claim's own row gives its representation; the desk's columns are read with read:all only.
 CLAIM_COLUMNS = (

@@ -23,8 +23,8 @@ from claims.selectors import (
     statements_visible,
     stories_visible,
 )
-from config.api.base import StrictSerializer
-from config.api.fields import AbsoluteUrlField, SlugField, SpanSerializer, VisibleRelatedField, span_of
+from core.api.base import StrictSerializer
+from core.api.fields import AbsoluteUrlField, SlugField, SpanSerializer, VisibleRelatedField, span_of
 
 # ---------------------------------------------------------------------------------------------- reading
 

@@ -41,10 +41,10 @@ from claims.services import (
     statement_record,
     statement_update,
 )
-from config.api import base
-from config.api.access import account
-from config.api.base import ApiViewSet
-from config.api.fields import span_tuple
+from core.api import base
+from core.api.access import account
+from core.api.base import ApiViewSet
+from core.api.fields import span_tuple
 
 
 class JsonLdRenderer(JSONRenderer):

@@ -19,7 +19,7 @@ from claims.attribution.lexicon import (
     THING_PRONOUNS,
     TITLES,
 )
-from sources.text import fold
+from core.text import fold
 
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "some", "many", "several", "two"})
 # A pronoun refers back this many sentences at most.

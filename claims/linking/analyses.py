@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from claims.linking import features
 from claims.models import Claim, ClaimAnalysis
-from sources.text import content_hash
+from core.text import content_hash
 
 
 def claim_analyses_prepare(claims: Sequence[Claim]) -> None:

@@ -30,7 +30,7 @@ from claims.attribution import ExtractionUnavailable, _parser
 from claims.attribution import lexicon as attribution_lexicon
 from claims.attribution.lexicon import CUE_VERBS
 from claims.linking import lexicon
-from sources.text import fold
+from core.text import fold
 
 # The fixed list of features, in order. A calibrated classifier reweights exactly these, so a name here
 # is a promise: add new ones at the end, and change what an existing one measures only with a new detector

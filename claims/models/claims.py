@@ -14,8 +14,8 @@ from django.db.models.lookups import Exact
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from claims.models.history import history_trackers
+from core.text import fold
 from sources.models import Actor, Source, TimeStamped
-from sources.text import fold
 
 
 class Story(TimeStamped):

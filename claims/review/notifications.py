@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 
 from claims.models import Claim, Notification, Verdict
 from claims.rules import is_editor
-from config.jobs import job_enqueue
+from core.jobs import job_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +41,8 @@ def _owe(*, recipients: list[User], claim: Claim, event: str, key: str, subject:
         )
         if created:
             owed.append(notification)
-    from claims.tasks import send_notification
-
     for notification in owed:
-        job_enqueue(send_notification, notification.pk)
+        job_enqueue("claims.tasks.send_notification", notification.pk)
     return owed
 
 

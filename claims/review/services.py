@@ -21,14 +21,16 @@ from claims.models import Approval, Claim, ClaimStatus, Comment, Evidence, Ratin
 from claims.review.notifications import notify_assigned, notify_review_requested, notify_sent_back
 from claims.review.selectors import approvals_needed, changes_since, draft_verdict, verdict_writers
 from claims.webhooks import verdict_published_announce
+from core.exceptions import answered_with
+from core.validation import save_validated, update_validated
 from sources.models import Source
-from sources.services import save_validated, update_validated
 
 # Where a draft verdict may still be written: once submitted it waits, unchanged, for its reviewers.
 WRITABLE = (ClaimStatus.NEW, ClaimStatus.IN_RESEARCH, ClaimStatus.NEEDS_CHANGES)
 OPEN = (ClaimStatus.NEW, ClaimStatus.IN_RESEARCH, ClaimStatus.IN_REVIEW, ClaimStatus.NEEDS_CHANGES)
 
 
+@answered_with(409)
 class ClaimConflict(ValidationError):
     """Someone else saved the claim since the caller read it; nothing was written."""
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from claims.models import Claim, ClaimLink, Evidence, Statement
 from claims.support.assessment import LINK_FACTOR, Assessment, assess
 from claims.support.selectors import support_facts
-from config.jobs import job_enqueue
+from core.jobs import job_enqueue
 from sources.models import Source
 from sources.selectors import actors_affiliated_with, outlets_owned_by
 
@@ -63,11 +63,9 @@ def support_queue(*, claim_ids: Iterable[int | None], with_linked: bool = True) 
         ids |= {pk for pair in links for pk in pair}
     if not ids:
         return
-    from claims.tasks import assess_claims_support
-
     # One job for all of them: a linking run touches a claim for each link it suggests, and a job apiece
     # cost more than the run's own work. The same claims asked for again in the transaction are not queued again.
-    job_enqueue(assess_claims_support, sorted(ids), coalesce=True)
+    job_enqueue("claims.tasks.assess_claims_support", sorted(ids), coalesce=True)
 
 
 def support_queue_for_sources(*, source_ids: Iterable[int]) -> None:

@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from clients.models import Event, WebhookDelivery
-from config.api.base import StrictSerializer
-from config.api.fields import AbsoluteUrlField
+from core.api.base import StrictSerializer
+from core.api.fields import AbsoluteUrlField
 
 
 class WebhookSerializer(serializers.Serializer):

@@ -9,11 +9,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.api import serializers as s
+from clients.api.access import ClientOnly, token_of
 from clients.models import Webhook, WebhookAttempt
 from clients.selectors import deliveries_of
 from clients.services import SIGNATURE_HEADER, webhook_deactivate, webhook_register
-from config.api.access import ClientOnly, reads_all, token_of
-from config.api.base import ReadViewSet
+from core.api.access import reads_all
+from core.api.base import ReadViewSet
 
 
 @extend_schema_view(

@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from claims.api import urls as claims_urls
+from claims.api.sources import urls as sources_urls
 from clients.api import urls as clients_urls
-from sources.api import urls as sources_urls
 
 
 class Router(DefaultRouter):

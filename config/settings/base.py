@@ -34,15 +34,15 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
-    "config.apps.ProjectConfig",
+    "core",
     "sources",
     "claims",
     "clients",
 ]
 
 MIDDLEWARE = [
-    "config.observability.RequestIdMiddleware",
-    "config.metrics.MetricsMiddleware",
+    "core.observability.RequestIdMiddleware",
+    "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -54,8 +54,8 @@ MIDDLEWARE = [
     # Records who changed what, and through which page, in the history of claims and verdicts.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Innermost, so that it sees a view's database errors first (config.errors).
-    "config.errors.DatabaseUnavailableMiddleware",
+    # Innermost, so that it sees a view's database errors first (core.errors).
+    "core.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -85,7 +85,7 @@ if "DATABASE_URL" in env:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "config.embedded_postgres",
+            "ENGINE": "core.embedded_postgres",
             "NAME": "attest",
             "USER": "postgres",
             "OPTIONS": {"data_dir": str(EMBEDDED_POSTGRES_DIR), "application_database": "attest"},
@@ -137,7 +137,7 @@ CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in env
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
-# A broker that does not answer must not hold up a save: the job waits in the outbox (config.jobs) instead.
+# A broker that does not answer must not hold up a save: the job waits in the outbox (core.jobs) instead.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A job a worker took and never finished (the worker died) goes back to the queue after this long (seconds).
@@ -175,26 +175,26 @@ CELERY_BEAT_SCHEDULE = {
     "relink-claims-changed-since-their-last-run": {"task": "claims.tasks.relink_stale", "schedule": 15 * 60},
     "calibrate-links-from-reviewer-decisions": {"task": "claims.tasks.calibrate_links", "schedule": 24 * 60 * 60},
     "send-review-e-mails-still-owed": {"task": "claims.tasks.send_owed_notifications", "schedule": 10 * 60},
-    "relay-jobs-waiting-for-the-broker": {"task": "config.tasks.relay_jobs", "schedule": 60},
-    "prune-finished-jobs": {"task": "config.tasks.prune_jobs", "schedule": 24 * 60 * 60},
+    "relay-jobs-waiting-for-the-broker": {"task": "core.tasks.relay_jobs", "schedule": 60},
+    "prune-finished-jobs": {"task": "core.tasks.prune_jobs", "schedule": 24 * 60 * 60},
     "forget-closed-api-rate-windows": {"task": "clients.tasks.prune_throttle_windows", "schedule": 60 * 60},
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "config.api.schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.api.authentication.ApiTokenAuthentication",
+        "clients.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.api.access.ApiAccess"],
-    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttles.ApiRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.pagination.ApiCursorPagination",
-    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.BoundedJSONParser"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.access.ApiAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["clients.api.throttles.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.ApiCursorPagination",
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "config.api.problems.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Behind a proxy, set NUM_PROXIES so that anonymous clients are told apart by their own address.
     "NUM_PROXIES": env.int("ATTEST_API_NUM_PROXIES") if "ATTEST_API_NUM_PROXIES" in env else None,
@@ -241,8 +241,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "request_id": {"()": "config.observability.RequestIdFilter"},
-        "database_outage": {"()": "config.errors.DatabaseOutageLogFilter"},
+        "request_id": {"()": "core.observability.RequestIdFilter"},
+        "database_outage": {"()": "core.errors.DatabaseOutageLogFilter"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},

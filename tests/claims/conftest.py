@@ -16,7 +16,7 @@ from django.db import connection
 from claims.models import Claim, Evidence, Story
 from claims.services import evidence_add
 from config.celery import app
-from config.jobs import job_dispatch
+from core.jobs import job_dispatch
 from tests import factories
 from tests.services import require_redis
 

@@ -16,7 +16,7 @@ from pytest_django.fixtures import Settings
 
 import claims.attribution
 from claims.attribution import Attribution, ExtractionUnavailable, extract_attributions
-from sources.text import fold
+from core.text import fold
 
 EL_JUNQUITO = settings.BASE_DIR / "fixtures" / "el-junquito"
 # The BBC's own narration: no cue says "the BBC reports", so extraction cannot find it.

@@ -17,8 +17,8 @@ from claims.services import (
     statement_record,
     statement_update,
 )
+from core.text import fold
 from sources.models import Actor, Source
-from sources.text import fold
 from tests import factories
 
 TEXT = (

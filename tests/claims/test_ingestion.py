@@ -26,8 +26,8 @@ from claims.ingestion import (
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
 from claims.services import suggestions_accept, suggestions_discard
 from claims.tasks import ingest as ingest_job
+from core.text import fold
 from sources.models import Actor, Outlet, Source
-from sources.text import fold
 from tests.claims.conftest import jobs_queued
 from tests.sources.test_fetching import ARTICLE as BUGLE_ARTICLE
 from tests.sources.test_fetching import NewsroomSite, page, redirect

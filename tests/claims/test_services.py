@@ -9,7 +9,6 @@ from claims.models import Claim, ClaimLink, Statement, Story
 from claims.services import (
     actor_merge,
     claim_create,
-    editorial_groups_sync,
     link_confirm,
     link_reject,
     link_suggest,
@@ -17,6 +16,7 @@ from claims.services import (
     links_decide,
     statement_record,
 )
+from core.roles import editorial_groups_sync
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
 from tests import factories

@@ -6,8 +6,8 @@ import pytest
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from clients.api import throttles
 from clients.models import ThrottleWindow
-from config.api import throttles
 from tests.api import bearer, problem_of, token_client
 
 

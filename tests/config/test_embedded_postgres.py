@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from config import embedded_postgres
+from core import embedded_postgres
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from claims.models import Claim, LinkingRun
 from claims.services import claim_update
-from claims.tasks import link_claim
-from config.celery import AttestTask, app
-from config.jobs import job_enqueue, jobs_relay, jobs_retry
-from config.models import Job
-from config.observability import RequestIdFilter, current_request_id, request_id_bound
+from config.celery import app
+from core.jobs import AttestTask, job_enqueue, jobs_relay, jobs_retry
+from core.models import Job
+from core.observability import RequestIdFilter, current_request_id, request_id_bound
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +84,7 @@ def test_a_job_that_fails_for_good_is_left_dead_with_its_error_and_can_be_retrie
     editor: User, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="not-a-claim-id"), django_capture_on_commit_callbacks(execute=True):
-        job_enqueue(link_claim, "not-a-claim-id")
+        job_enqueue("claims.tasks.link_claim", "not-a-claim-id")
 
     job = dead = Job.objects.get(task="claims.tasks.link_claim", args=["not-a-claim-id"])
     assert dead.status == Job.Status.DEAD
@@ -151,6 +150,6 @@ def test_a_job_runs_with_the_id_of_the_request_that_queued_it(django_capture_on_
         seen.append(current_request_id())
 
     with request_id_bound("req-9-abcdefgh"), django_capture_on_commit_callbacks(execute=True):
-        job_enqueue(record_request_id)
+        job_enqueue(record_request_id.name)
 
     assert seen == ["req-9-abcdefgh"]

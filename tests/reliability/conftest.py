@@ -25,7 +25,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from config import embedded_postgres
+from core import embedded_postgres
 from tests.services import require
 
 STACK_SETTINGS = '''"""Settings of a fault test's own stack: real jobs, on its own broker."""

@@ -167,9 +167,7 @@ def test_requests_in_flight_when_the_database_restarts_get_503_and_the_next_succ
 
 def test_a_job_that_fails_for_good_is_left_dead_with_its_error(stack: Stack) -> None:
     stack.worker("any")
-    stack.python(
-        "from claims.tasks import link_claim\nfrom config.jobs import job_enqueue\njob_enqueue(link_claim, 'x')"
-    )
+    stack.python("from core.jobs import job_enqueue\njob_enqueue('claims.tasks.link_claim', 'x')")
 
     dead = wait_for(
         lambda: stack.postgres.scalar("SELECT error FROM config_job WHERE status = 'dead'"),
@@ -179,7 +177,7 @@ def test_a_job_that_fails_for_good_is_left_dead_with_its_error(stack: Stack) -> 
     assert "ValueError" in dead
 
     stack.python(
-        "from config.jobs import jobs_retry\nfrom config.models import Job\n"
+        "from core.jobs import jobs_retry\nfrom core.models import Job\n"
         "from claims.services import claim_create\n"
         "claim = claim_create(text='The bridge opened in May.')\n"
         "Job.objects.filter(status='dead').update(args=[claim.pk])\n"

@@ -11,7 +11,7 @@ from claims.models import Claim, ClaimLink, Evidence, LinkCalibration, Notificat
 from claims.services import evidence_add
 from clients.models import ApiClient, WebhookDelivery
 from clients.services import webhook_register
-from config.models import Job
+from core.models import Job
 from tests import api, factories
 
 # The order of the columns in every matrix: three people at the desk, then one token of each scope.

@@ -18,17 +18,16 @@ import certifi
 import pytest
 from pytest_django.fixtures import Settings
 
-from sources.fetching import (
+from core.http import (
     USER_AGENT,
-    FetchedArticle,
     FetchError,
     FetchTimeout,
     NotAnArticle,
     TooLarge,
     TooManyRedirects,
     UnsafeAddress,
-    fetch_article,
 )
+from sources.articles import FetchedArticle, fetch_article
 
 Page = Callable[[BaseHTTPRequestHandler], None]
 

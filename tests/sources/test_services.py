@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from claims.services import statement_record
+from core.text import content_hash, fold
 from sources.models import Actor, ActorAlias, Outlet, Source, SourceRelay
 from sources.services import (
     actor_alias_add,
@@ -18,7 +19,6 @@ from sources.services import (
     source_relay_add,
     source_update,
 )
-from sources.text import content_hash, fold
 from tests import factories
 
 REPORT = "Venezuelan forces surrounded a house in the town of El Junquito.\nFive people were arrested."

@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sources.text import canonical_text, content_hash, fold
+from core.text import canonical_text, content_hash, fold
 
 # No example database: the suite writes nothing into the working tree.
 examples = settings(database=None, max_examples=200, deadline=None)

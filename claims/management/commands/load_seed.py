@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.seed import SeedError, seed_folders, seed_load
-from claims.services import demo_accounts_ensure, editorial_groups_sync
+from claims.services import demo_accounts_ensure
+from core.roles import editorial_groups_sync
 
 
 class Command(BaseCommand):

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims.models import Story
 from claims.selectors import claims_in_story
-from claims.tasks import link_claim
-from config.jobs import job_enqueue
+from core.jobs import job_enqueue
 
 
 class Command(BaseCommand):
@@ -21,6 +20,6 @@ class Command(BaseCommand):
             raise CommandError(f"No story has the slug “{story}”.") from error
         count = 0
         for claim_id in claims.values_list("pk", flat=True).iterator():
-            job_enqueue(link_claim, claim_id)
+            job_enqueue("claims.tasks.link_claim", claim_id)
             count += 1
         self.stdout.write(f"Queued linking for {count} claim{'s' if count != 1 else ''}.")

@@ -1,0 +1,32 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
+
+from core import embedded_postgres
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the seed stories and demo accounts, and serve the admin; Ctrl-C stops it all."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addrport", default="127.0.0.1:8000", help="Where to serve (default 127.0.0.1:8000).")
+
+    def handle(self, *args: Any, addrport: str, **options: Any) -> None:
+        embedded = settings.DATABASES["default"]["ENGINE"] == "core.embedded_postgres"
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("load_seed", demo_accounts=True)
+            # Loading assesses what it adds; this brings claims stored before up to date as well.
+            call_command("assess_support")
+            self.stdout.write(self.style.SUCCESS(f"\nAttest is at http://{addrport}/admin/ — Ctrl-C to stop.\n"))
+            call_command("runserver", addrport, use_reloader=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if embedded:
+                connections.close_all()
+                embedded_postgres.stop(settings.EMBEDDED_POSTGRES_DIR)
+                self.stdout.write("Stopped the web server and the embedded database.")

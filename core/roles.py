@@ -1,0 +1,84 @@
+"""The editorial roles: who is an editor, a reviewer or a researcher, and what each may change in the admin;
+and the scopes an API token narrows its client's role to.
+
+Editors may do everything a reviewer or researcher may; a superuser counts as an editor. The predicates
+read only group membership, which Django caches per user, so the admin can ask them for every button on
+a page. People and API clients alike act in these roles (clients.services gives a client's account its
+groups). The review workflow's own permissions are granted to them in claims.rules.
+"""
+
+import rules
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.db import models, transaction
+from django.db.models import Q
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@rules.predicate
+def is_superuser(user: User) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+is_editor = is_superuser | rules.is_group_member("editor")
+is_reviewer = is_editor | rules.is_group_member("reviewer")
+is_researcher = is_editor | rules.is_group_member("researcher")
+is_on_the_desk = is_reviewer | is_researcher
+
+
+# What each editorial role may do in the admin. Editors run the desk; reviewers
+# judge claims and links; researchers gather sources, statements and evidence.
+EDITORIAL_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "editor": {
+        "sources": ("add", "change", "delete", "view"),
+        "claims": ("add", "change", "delete", "view"),
+        "core.job": ("view", "change"),  # see failed jobs, and retry them
+    },
+    "reviewer": {
+        "sources": ("view",),
+        "claims": ("view",),
+        "claims.claim": ("change",),
+        "claims.claimlink": ("add", "change"),
+        "claims.evidence": ("add", "change"),
+    },
+    "researcher": {
+        "sources": ("view",),
+        "claims": ("view",),
+        "sources.source": ("add", "change"),
+        "sources.sourcerelay": ("add", "change", "delete"),
+        "sources.actor": ("add", "change"),
+        "sources.actoralias": ("add", "change", "delete"),
+        "claims.claim": ("add", "change"),
+        "claims.statement": ("add", "change"),
+        "claims.evidence": ("add", "change"),
+    },
+}
+
+
+@transaction.atomic
+def editorial_groups_sync() -> dict[str, Group]:
+    """Create or update the editor, reviewer and researcher groups with their permissions."""
+    groups = {}
+    for role, grants in EDITORIAL_ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = Permission.objects.none()
+        for scope, actions in grants.items():
+            app_label, _, model = scope.partition(".")
+            scoped = Permission.objects.filter(content_type__app_label=app_label)
+            if model:
+                scoped = scoped.filter(content_type__model=model)
+            codename_prefixes = Q()
+            for action in actions:
+                codename_prefixes |= Q(codename__startswith=f"{action}_")
+            wanted = wanted | scoped.filter(codename_prefixes)
+        group.permissions.set(wanted.distinct())
+        groups[role] = group
+    return groups
+
+
+class Scope(models.TextChoices):
+    """What a token may do. Reading everything also needs an editorial role on the client's account."""
+
+    READ_PUBLISHED = "read:published", "Read published claims"
+    READ_ALL = "read:all", "Read everything the client's role may see"
+    WRITE = "write", "Write, as the client's role allows"
