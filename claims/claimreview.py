@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +32,7 @@ from claims.models import Claim, ClaimStatus, Rating, ReviewStatus, Stance, Stat
 from claims.review.services import verdict_import_publish
 from claims.selectors import RatingScale, rating_scale
 from claims.services import claim_create, statement_record
+from core.dates import day_moment
 from core.text import fold
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
@@ -482,7 +483,7 @@ def _number(value: object) -> float | None:
 
 
 def _moment(day: date | None) -> datetime | None:
-    return timezone.make_aware(datetime.combine(day, time(12))) if day else None
+    return day_moment(day) if day else None
 
 
 def _import_one(review: _Review, by: User | None) -> tuple[str, Claim]:

@@ -6,7 +6,7 @@ seed data too.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from claims.models import Claim, ClaimLink, Statement, Story
 from claims.services import claim_create, link_draw, statement_record, story_create
+from core.dates import day_moment
 from core.text import fold
 from sources.models import Actor, Outlet, Source
 from sources.selectors import source_matching
@@ -214,11 +215,11 @@ class _Loader:
 
 
 def _moment(value: date | datetime | str | None) -> datetime | None:
-    """A YAML date or timestamp as an aware datetime (a bare date means midnight UTC)."""
+    """A YAML date or timestamp as an aware datetime (a bare date as core.dates says; a naive time is UTC's)."""
     if value is None:
         return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
-        value = datetime.combine(value, time())
+        return day_moment(value)
     return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)

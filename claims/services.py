@@ -257,34 +257,6 @@ def link_draw(
     return link
 
 
-@transaction.atomic
-def link_suggest(
-    *,
-    from_claim: Claim,
-    to_claim: Claim,
-    relation: str,
-    detector: str,
-    score: float,
-    rationale: str,
-) -> ClaimLink:
-    """A detector's suggestion, left for a reviewer to confirm or reject."""
-    link = save_validated(
-        ClaimLink(
-            from_claim=from_claim,
-            to_claim=to_claim,
-            relation=relation,
-            origin=ClaimLink.Origin.DETECTOR,
-            detector=detector,
-            status=ClaimLink.Status.SUGGESTED,
-            score=score,
-            rationale=rationale,
-        )
-    )
-    # A suggestion counts for nothing, but the explanation says that one awaits review.
-    support_queue(claim_ids=[from_claim.pk, to_claim.pk], with_linked=False)
-    return link
-
-
 @dataclass(frozen=True)
 class LinkSuggestion:
     """What a detector found between two claims."""

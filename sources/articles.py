@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
@@ -10,6 +10,7 @@ from lxml.html import HtmlElement
 from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
+from core.dates import day_moment
 from core.http import STANDARD_PORTS, NotAnArticle, Page, page_get
 from sources.models import LANGUAGE_TAG_PATTERN
 
@@ -24,7 +25,7 @@ class FetchedArticle:
     title: str
     text: str  # the article body as plain text, paragraphs a blank line apart
     author: str
-    published_at: datetime | None  # the publication day, at midnight UTC
+    published_at: datetime | None  # the publication day, at the time core.dates gives a bare day
     language: str | None  # a tag such as "en" or "pt-BR", from the page or its headers
     site_name: str
 
@@ -100,14 +101,14 @@ def _canonical_url(tree: HtmlElement, base: str) -> str | None:
 
 
 def _published_at(day: str | None) -> datetime | None:
-    # htmldate gives the publication day only (YYYY-MM-DD); it is stored as midnight UTC.
+    # htmldate gives the publication day only (YYYY-MM-DD).
     if not day:
         return None
     try:
         published = date.fromisoformat(day)
     except ValueError:
         return None
-    return datetime(published.year, published.month, published.day, tzinfo=UTC)
+    return day_moment(published)
 
 
 def _language(tree: HtmlElement, content_language: str | None) -> str | None:

@@ -117,3 +117,22 @@ class ClaimLinkFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type, *args: Any, **kwargs: Any) -> ClaimLink:
         return claim_services.link_draw(**kwargs)
+
+
+def suggested_link(
+    *, from_claim: Claim, to_claim: Claim, relation: str, score: float, rationale: str, detector: str = "test/1"
+) -> ClaimLink:
+    """A detector's suggestion, written the way the linking job writes it (claims.services.links_suggest)."""
+    claim_services.links_suggest(
+        suggestions=[
+            claim_services.LinkSuggestion(
+                from_claim_id=from_claim.pk,
+                to_claim_id=to_claim.pk,
+                relation=relation,
+                score=score,
+                rationale=rationale,
+            )
+        ],
+        detector=detector,
+    )
+    return ClaimLink.objects.get(from_claim=from_claim, to_claim=to_claim, relation=relation)

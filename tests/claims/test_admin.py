@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Claim, ClaimLink, Statement, Story
-from claims.services import link_suggest
 from sources.models import Actor, Source
 from tests import factories
 
@@ -200,10 +199,10 @@ def test_duplicate_claim_in_story_is_a_form_error(editor_client: Client, seed_st
 
 def test_confirm_and_reject_actions_decide_suggested_links(editor_client: Client, editor, seed_story: Story) -> None:  # type: ignore[no-untyped-def]
     claims = list(seed_story.claims.order_by("pk")[:3])
-    first = link_suggest(
+    first = factories.suggested_link(
         from_claim=claims[0], to_claim=claims[1], relation="corroborates", detector="test/1", score=0.9, rationale="r"
     )
-    second = link_suggest(
+    second = factories.suggested_link(
         from_claim=claims[1], to_claim=claims[2], relation="corroborates", detector="test/1", score=0.4, rationale="r"
     )
     url = reverse("admin:claims_claimlink_changelist")

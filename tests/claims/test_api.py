@@ -310,12 +310,11 @@ def test_statement_evidence_and_link_writes_go_through_the_services(desk_writer:
 
 
 def test_link_decisions(opened_fire: Claim, reviewer: User) -> None:
-    from claims.services import link_suggest
     from tests.api import token_client
 
     client, _ = token_client(name="Triage tool", roles=["reviewer"], scopes=["read:all", "write"])
     other = factories.ClaimFactory(text="Mr Pérez never fired a shot.", story=opened_fire.story)
-    link = link_suggest(
+    link = factories.suggested_link(
         from_claim=opened_fire, to_claim=other, relation="contradicts", detector="test", score=0.9, rationale="r"
     )
     response = client.post(f"/api/v1/links/{link.pk}/decision", {"decision": "rejected"}, format="json")

@@ -13,8 +13,9 @@ from claims.linking import classifier, relate_pairs
 from claims.linking.calibration import calibration_train
 from claims.linking.suggestions import claim_links_suggest
 from claims.models import ClaimLink, LinkCalibration, Story
-from claims.services import claim_create, link_confirm, link_reject, link_suggest
+from claims.services import claim_create, link_confirm, link_reject
 from claims.tasks import calibrate_links
+from tests import factories
 
 PLACES = ["Caracas", "Maracay", "Valencia", "Barquisimeto", "Maracaibo", "Cumaná", "Mérida", "Barinas", "Coro"]
 # What reviewers keep turning down: "corroborates" because every word of one claim is in the other, which
@@ -50,7 +51,7 @@ def suggest(story: Story, first: str, second: str) -> ClaimLink:
     """Two claims and the link the shipped detector suggests between them."""
     [judgement] = relate_pairs([(first, second)])
     assert judgement.relation != "unrelated", (first, second)
-    return link_suggest(
+    return factories.suggested_link(
         from_claim=claim_create(text=first, story=story),
         to_claim=claim_create(text=second, story=story),
         relation=judgement.relation,

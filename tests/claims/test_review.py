@@ -20,7 +20,7 @@ from claims.review.selectors import (
     published_verdict,
     review_queue_counts,
 )
-from claims.services import claim_update, evidence_add, link_suggest, links_decide
+from claims.services import claim_update, evidence_add, links_decide
 from claims.tasks import link_claim, send_notification, send_owed_notifications
 from tests import factories
 
@@ -465,7 +465,7 @@ def test_the_history_shows_every_step_with_who_took_it(
 def test_the_history_records_bulk_changes(claim: Claim, reviewer: User) -> None:
     others = [factories.ClaimFactory(text=f"The bridge opened in {month}.") for month in ("May", "June")]
     for other in others:
-        link_suggest(
+        factories.suggested_link(
             from_claim=claim, to_claim=other, relation="contradicts", detector="features-1", score=0.9, rationale="x"
         )
 

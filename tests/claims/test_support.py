@@ -26,7 +26,6 @@ from claims.services import (
     evidence_add,
     evidence_update,
     link_draw,
-    link_suggest,
     link_update,
     links_decide,
     statement_record,
@@ -398,7 +397,7 @@ def test_a_suggested_contradiction_does_not_count(
 ) -> None:
     said(claim, mayor, gazette)
     said(other_claim, treasurer, outlet(4))
-    link_suggest(
+    factories.suggested_link(
         from_claim=claim, to_claim=other_claim, relation="contradicts", detector="test/1", score=0.9, rationale="r"
     )
 
@@ -675,7 +674,7 @@ def test_confirming_rejecting_and_changing_a_link_reassess_its_claims(
     with committed():
         said(claim, mayor, gazette)
         said(other_claim, treasurer, outlet(4))
-        link = link_suggest(
+        link = factories.suggested_link(
             from_claim=claim, to_claim=other_claim, relation="contradicts", detector="test/1", score=0.9, rationale="r"
         )
 

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from claims.models import Claim, Rating
 from claims.review.services import claim_publish, claim_reopen, claim_submit, verdict_approve, verdict_propose
-from claims.services import link_confirm, link_suggest
+from claims.services import link_confirm
 from clients.models import ApiClient, WebhookDelivery
 from clients.services import webhook_register
 from clients.tasks import deliver_webhook
@@ -228,7 +228,7 @@ def test_links_between_unpublished_claims_are_not_told_to_readers_of_published_c
     subscriber: tuple[ApiClient, str], opened_fire: Claim, reviewer: User
 ) -> None:
     other = factories.ClaimFactory(text="Mr Pérez never fired.", story=opened_fire.story)
-    link = link_suggest(
+    link = factories.suggested_link(
         from_claim=opened_fire, to_claim=other, relation="contradicts", detector="test", score=0.9, rationale="r"
     )
     link_confirm(link=link, by=reviewer)
@@ -241,7 +241,7 @@ def test_a_confirmed_link_between_published_claims_is_told(
     other = factories.ClaimFactory(text="Mr Pérez never fired.", story=opened_fire.story)
     for claim in (opened_fire, other):
         publish_claim(claim)
-    link = link_suggest(
+    link = factories.suggested_link(
         from_claim=opened_fire, to_claim=other, relation="contradicts", detector="test", score=0.9, rationale="r"
     )
     link_confirm(link=link, by=reviewer)

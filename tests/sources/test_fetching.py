@@ -244,7 +244,7 @@ def test_article_text_and_metadata_are_extracted(allowed_site: NewsroomSite) -> 
         title="Minister denies budget cut",
         text=ARTICLE_TEXT,
         author="Jane Reporter",
-        published_at=datetime(2024, 3, 5, tzinfo=UTC),
+        published_at=datetime(2024, 3, 5, 12, tzinfo=UTC),
         language="en-GB",
         site_name="Daily Bugle",
     )
