@@ -47,8 +47,7 @@ def job_enqueue(task: str, *args: Any, coalesce: bool = False, **kwargs: Any) ->
     With `coalesce`, a run this transaction already asked for with the same arguments is not asked for again:
     for a job that reads the state it works on, one run after the commit does the work of many.
     """
-    if task not in current_app.tasks:  # finalising the app imports every app's tasks module, once per process
-        raise LookupError(f"No task is registered as {task!r}.")
+    _registered(task)  # a misspelt name fails here, where it was asked for, not later in a worker
     if coalesce:
         # A job's created_at is its transaction's start (the database's now()): the same for all it recorded.
         same = Job.objects.filter(
@@ -85,6 +84,8 @@ def job_dispatch(job: Job) -> bool:
 def _registered(name: str) -> Task:
     if name not in current_app.tasks:
         current_app.loader.import_default_modules()  # the apps' tasks modules, as a worker imports them at start
+    if name not in current_app.tasks:
+        raise LookupError(f"No task is registered as {name!r}.")
     return current_app.tasks[name]
 
 

@@ -91,7 +91,7 @@ def test_a_job_that_fails_for_good_is_left_dead_with_its_error_and_can_be_retrie
     assert "not-a-claim-id" in dead.error
     client = Client()
     client.force_login(editor)
-    listed = client.get(reverse("admin:config_job_changelist"), {"status__exact": "dead"}).content.decode()
+    listed = client.get(reverse("admin:core_job_changelist"), {"status__exact": "dead"}).content.decode()
     assert "claims.tasks.link_claim" in listed
     assert "not-a-claim-id" in listed
 

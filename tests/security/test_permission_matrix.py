@@ -254,11 +254,11 @@ ADMIN = [
     r("admin:sources_source_delete",                 "GET", "secret source", "login 403 403 200"),
     r("admin/sources/source/<path:object_id>/",      "GET", "secret source", "login 302 302 302"),
     # The jobs ledger: editors see failed jobs and retry them; nobody adds or deletes one.
-    r("admin:config_job_changelist",                 "GET", None,          "login 403 403 200"),
-    r("admin:config_job_add",                        "GET", None,          "login 403 403 403"),
-    r("admin:config_job_change",                     "GET", "job",         "login 403 403 200"),
-    r("admin:config_job_history",                    "GET", "job",         "login 403 403 200"),
-    r("admin:config_job_delete",                     "GET", "job",         "login 403 403 403"),
+    r("admin:core_job_changelist",                 "GET", None,          "login 403 403 200"),
+    r("admin:core_job_add",                        "GET", None,          "login 403 403 403"),
+    r("admin:core_job_change",                     "GET", "job",         "login 403 403 200"),
+    r("admin:core_job_history",                    "GET", "job",         "login 403 403 200"),
+    r("admin:core_job_delete",                     "GET", "job",         "login 403 403 403"),
     r("admin/config/job/<path:object_id>/",          "GET", "job",         "login 302 302 302"),
 ]
 # fmt: on
