@@ -29,6 +29,7 @@ from config.jobs import jobs_relay
 from config.models import Job
 from tests import factories
 from tests.api import problem_of, publish, token_client
+from tests.claims.conftest import WORKER_SECONDS, Worker, broker, worker  # noqa: F401 (fixtures)
 
 
 @dataclass
@@ -408,3 +409,38 @@ def test_clients_register_and_stop_webhooks_through_the_api(db: None) -> None:
 def test_webhooks_are_a_clients_own(anonymous: APIClient, editor_client: Any, db: None) -> None:
     assert anonymous.get("/api/v1/webhooks").status_code == 401
     assert editor_client.get("/api/v1/webhooks").status_code == 403
+
+
+@pytest.fixture
+def receiver_allowed_for_workers(receiver: Receiver, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker started after this reads the receiver as an allowed address, as a deployment's settings would."""
+    monkeypatch.setenv("ATTEST_WEBHOOK_ALLOWED_HOSTS", receiver.host)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_delivers_and_the_relay_hands_it_the_retry_once_due(
+    receiver: Receiver,
+    receiver_allowed_for_workers: None,
+    worker: Worker,  # noqa: F811 (the fixture imported above)
+    opened_fire: Claim,
+    publish_claim: Callable[[Claim], None],
+) -> None:
+    receiver.answers = [503]
+    with override_settings(ATTEST_WEBHOOK_ALLOWED_HOSTS={receiver.host}):
+        webhook_register(client=factories_client(), url=receiver.url, events=["claim.published"])
+    publish_claim(opened_fire)
+
+    def attempts_made(count: int) -> WebhookDelivery:
+        deadline = time.monotonic() + WORKER_SECONDS
+        while (delivery := WebhookDelivery.objects.get()).attempts < count:
+            assert worker.process.poll() is None, f"the worker stopped:\n{worker.output()}"
+            assert time.monotonic() < deadline, f"no attempt {count} in {WORKER_SECONDS} s:\n{worker.output()}"
+            time.sleep(0.2)
+        return delivery
+
+    assert attempts_made(1).status == "pending"
+    assert next_attempt_wait() == timedelta(seconds=30)
+    assert jobs_relay(older_than=timedelta(0)) >= 1  # handed to the broker
+    delivery = attempts_made(2)
+    assert (delivery.status, len(receiver.requests)) == ("succeeded", 2)
