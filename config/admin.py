@@ -1,4 +1,4 @@
-"""The jobs ledger in the admin: what is waiting for the broker, what ran, and what failed for good."""
+"""The jobs ledger in the admin: what is waiting to be handed over, what ran, and what failed for good."""
 
 from typing import Any
 
@@ -27,6 +27,7 @@ class JobAdmin(admin.ModelAdmin):
         "error",
         "request_id",
         "created_at",
+        "due_at",
         "queued_at",
         "started_at",
         "finished_at",

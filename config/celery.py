@@ -17,6 +17,12 @@ class AttestTask(DjangoTask):
     """A job whose writes name it in the history of what they change (django-pghistory's context), and whose
     log lines carry the id of the request that queued it."""
 
+    # Without a broker, jobs run in the web process once the request's transaction commits, before the answer
+    # goes out. A job that waits on someone else's server (a webhook receiver) sets this False: it then waits
+    # in the ledger and the relay runs it (config.jobs), so a slow receiver never holds up the person whose
+    # change it tells of.
+    runs_in_request: bool = True
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         import pghistory  # not at module level: the Django app registry is not ready when this module loads
 
