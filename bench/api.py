@@ -193,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "ATTEST_METRICS_TOKEN": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "ATTEST_API_RATE_CLIENT": "100000000/minute",

@@ -86,6 +86,7 @@ def production_environment(database_url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "ATTEST_METRICS_TOKEN": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1",
         # gunicorn is reached directly on loopback, without the TLS proxy production has in front.
         "SECURE_SSL_REDIRECT": "false",

@@ -10,20 +10,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from clients.models import ApiClient, ApiToken, Event, Scope, ThrottleWindow, Webhook, WebhookAttempt, WebhookDelivery
 from clients.selectors import token_digest, webhooks_for
-from core.http import FetchError, UnsafeAddress, post
+from core.http import FetchError, FetchTimeout, UnknownHost, UnsafeAddress, address_check, post
 from core.jobs import job_enqueue
 from core.roles import EDITORIAL_ROLES, editorial_groups_sync
 from core.validation import save_validated
@@ -33,7 +32,16 @@ logger = logging.getLogger(__name__)
 ROLES = tuple(EDITORIAL_ROLES)
 # A token's last use is written at most this often: an API request should not write a row each time.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
+# A receiver has this long, connection included, to answer; the job then gives the worker back and tries later.
 WEBHOOK_TIMEOUT_SECONDS = 10.0
+# Registering resolves the receiver's name; a name server slower than this is let be, as an unknown name is.
+TARGET_LOOKUP_SECONDS = 5.0
+# The wait before each retry of a delivery that failed: 13 attempts over about a day (24 h 4 min), so that a
+# receiver down for a night still gets its events, and one back within minutes gets them within minutes.
+RETRY_WAITS = tuple(
+    timedelta(seconds=seconds)
+    for seconds in (30, 60, 2 * 60, 4 * 60, 8 * 60, 16 * 60, 32 * 60, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 8 * 3600)
+)
 SIGNATURE_HEADER = "Attest-Signature"
 
 
@@ -138,14 +146,19 @@ def throttle_windows_prune(*, older_than_seconds: int = 2 * 3600) -> int:
 # ---------------------------------------------------------------------------------------------- webhooks
 
 
-def _check_webhook_url(url: str) -> str:
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError({"url": "Give the receiver's address, starting with https:// (or http://)."})
-    if parts.username or parts.password:
-        raise ValidationError({"url": "Put no user name or password in the address; requests are signed instead."})
-    return url
+def webhook_target_check(url: str) -> None:
+    """Refuse a receiver's address that delivery would refuse: the rule of core.http, exemptions included.
+
+    Only public http(s) addresses on the standard ports, without credentials; the name is resolved and every
+    address it has checked. A name that does not resolve now passes: delivery tries it again later, and checks it
+    again each time (an address may change after registration).
+    """
+    try:
+        address_check(url, timeout=TARGET_LOOKUP_SECONDS, allowed_hosts=settings.ATTEST_WEBHOOK_ALLOWED_HOSTS)
+    except (UnknownHost, FetchTimeout):
+        return
+    except FetchError as error:
+        raise ValidationError(str(error)) from error
 
 
 @dataclass(frozen=True)
@@ -163,11 +176,15 @@ def webhook_register(
     events = _chosen(events, Event.values, field="events", noun="event")
     if include_unpublished and not client.user.has_perm("claims.view_claim"):
         raise ValidationError({"include_unpublished": "This client's role does not let it read unpublished claims."})
+    try:
+        webhook_target_check(url)
+    except ValidationError as error:
+        raise ValidationError({"url": error.messages}) from error
     secret = f"whsec_{secrets.token_urlsafe(32)}"
     webhook = save_validated(
         Webhook(
             client=client,
-            url=_check_webhook_url(url),
+            url=url.strip(),
             events=events,
             secret=secret,
             include_unpublished=include_unpublished,
@@ -200,7 +217,7 @@ def webhook_event_record(*, event: str, key: str, payload: dict[str, Any], publi
             delivery.payload = {"id": delivery.pk, **payload}
             delivery.save(update_fields=["payload"])
             recorded.append(delivery)
-            job_enqueue("clients.tasks.deliver_webhook", delivery.pk)
+            job_enqueue("clients.tasks.deliver_webhook", delivery.pk, tried=0)
     return recorded
 
 
@@ -210,17 +227,14 @@ def webhook_signature(*, secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac}"
 
 
-class DeliveryFailed(Exception):
-    """The receiver could not be reached or did not answer 2xx; worth trying again later."""
+def webhook_deliver(*, delivery_id: int, tried: int | None = None, retry: int = 0) -> bool:
+    """Make one attempt at sending an owed delivery; True if this call delivered it.
 
-
-def webhook_deliver(*, delivery_id: int, final_attempt: bool = False) -> bool:
-    """Send one owed delivery unless it has been delivered; True if this call delivered it.
-
-    The row stays locked while the request is made, so two jobs for one delivery send it once; a delivery that
-    succeeded is never sent again. Every attempt is logged on the delivery. A failure raises DeliveryFailed for
-    the job to retry; on the `final_attempt`, or for an address off the public internet, the delivery is marked
-    failed instead.
+    `tried` is how many attempts the delivery had when this one was asked for: a job run a second time finds
+    more and does nothing. The row stays locked while the request is made, so two jobs for one delivery send it
+    once; a delivery that succeeded is never sent again. Every attempt is logged on the delivery. After a failure
+    the next attempt is queued, in this transaction, to run after the wait of `retry` in RETRY_WAITS; once they
+    are used up, or for an address off the public internet, the delivery is marked failed instead.
     """
     with transaction.atomic():
         delivery = (
@@ -231,6 +245,9 @@ def webhook_deliver(*, delivery_id: int, final_attempt: bool = False) -> bool:
         )
         if delivery is None:
             logger.info("Webhook delivery %s is delivered, gone or being sent; nothing to do.", delivery_id)
+            return False
+        if tried is not None and delivery.attempts != tried:
+            logger.info("Webhook delivery %s had this attempt already; nothing to do.", delivery_id)
             return False
         if not delivery.webhook.active:
             delivery.status = WebhookDelivery.Status.FAILED
@@ -267,25 +284,36 @@ def webhook_deliver(*, delivery_id: int, final_attempt: bool = False) -> bool:
             error=error,
             milliseconds=int(1000 * (time.monotonic() - started)),
         )
-        delivery.attempts = F("attempts") + 1
+        delivery.attempts += 1  # the row is locked: no one else counts
         if not error:
             delivery.status, delivery.delivered_at = WebhookDelivery.Status.SUCCEEDED, timezone.now()
-        elif final_attempt or permanent:
+        elif permanent or retry >= len(RETRY_WAITS):
             delivery.status = WebhookDelivery.Status.FAILED
+            logger.warning(
+                "Webhook delivery %s failed for good after %s attempts: %s", delivery.pk, delivery.attempts, error
+            )
+        else:
+            logger.warning("Webhook delivery %s failed, tried again in %s: %s", delivery.pk, RETRY_WAITS[retry], error)
+            job_enqueue(
+                "clients.tasks.deliver_webhook",
+                delivery.pk,
+                tried=delivery.attempts,
+                retry=retry + 1,
+                after=RETRY_WAITS[retry],
+            )
         delivery.save(update_fields=["attempts", "status", "delivered_at"])
-    if error and not permanent:
-        raise DeliveryFailed(error)
     return not error
 
 
 def webhook_delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Send a failed delivery again (from the admin)."""
+    """Send a failed delivery again (from the admin), with the retries of a new one."""
     with transaction.atomic():
         updated = WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.FAILED).update(
             status=WebhookDelivery.Status.PENDING
         )
         if not updated:
             raise ValidationError("Only a delivery that was given up on can be sent again.")
-        job_enqueue("clients.tasks.deliver_webhook", delivery.pk)
+        delivery.refresh_from_db()
+        job_enqueue("clients.tasks.deliver_webhook", delivery.pk, tried=delivery.attempts)
     delivery.refresh_from_db()
     return delivery

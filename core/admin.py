@@ -1,5 +1,5 @@
 """What every app's admin pages share (folded search, saving inline rows through services, the signed-in editor),
-and the jobs ledger's page: what is waiting for the broker, what ran, and what failed for good."""
+and the jobs ledger's page: what is waiting to be handed over, what ran, and what failed for good."""
 
 from typing import Any, cast
 
@@ -81,6 +81,7 @@ class JobAdmin(admin.ModelAdmin):
         "error",
         "request_id",
         "created_at",
+        "due_at",
         "queued_at",
         "started_at",
         "finished_at",

@@ -3,7 +3,8 @@
 * `/healthz`: the process is up and serving (no dependency is asked).
 * `/readyz`: it can do its work: the database answers, the migrations are applied, and the broker
   answers (where one is configured). 503 with what failed otherwise, so a balancer sends no traffic.
-* `/metrics`: Prometheus' text format (core.metrics), from loopback or with ATTEST_METRICS_TOKEN.
+* `/metrics`: Prometheus' text format (core.metrics), with ATTEST_METRICS_TOKEN, or without it from loopback
+  by a request that came to the app directly; 404 when ATTEST_METRICS is off.
 """
 
 import hmac
@@ -14,13 +15,24 @@ from celery import current_app
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.settings import api_settings
 
 from core import metrics
 
 logger = logging.getLogger(__name__)
+LOOPBACK = ("127.0.0.1", "::1")
+# Headers a reverse proxy adds (RFC 7239's and the common de facto ones): a request carrying one came through a
+# proxy, so its loopback address is the proxy's, not its client's.
+FORWARDING_HEADERS = (
+    "HTTP_FORWARDED",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_REAL_IP",
+)
 
 
 @never_cache
@@ -71,8 +83,13 @@ def _broker() -> dict[str, Any]:
 @never_cache
 @require_GET
 def metrics_view(request: HttpRequest) -> HttpResponse:
+    if not settings.ATTEST_METRICS:
+        return HttpResponseNotFound("Metrics are turned off (ATTEST_METRICS).\n")
     if not _may_scrape(request):
-        return HttpResponse("Metrics are served to loopback or with the metrics token.\n", status=403)
+        return HttpResponse(
+            "Metrics are served with the metrics token, or without it to a request made on this host directly.\n",
+            status=403,
+        )
     body, content_type = metrics.exposition()
     return HttpResponse(body, content_type=content_type)
 
@@ -82,4 +99,13 @@ def _may_scrape(request: HttpRequest) -> bool:
     if token:
         given = request.META.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ").strip()
         return hmac.compare_digest(given.encode(), token.encode())
-    return request.META.get("REMOTE_ADDR") in ("127.0.0.1", "::1")
+    return _made_on_this_host(request)
+
+
+def _made_on_this_host(request: HttpRequest) -> bool:
+    """Whether the request came straight from loopback, not through a reverse proxy on it."""
+    # With proxies configured (ATTEST_API_NUM_PROXIES) the address is always a proxy's and the real client is the
+    # forwarded one, even on a request that arrives without a forwarding header.
+    if api_settings.NUM_PROXIES or any(header in request.META for header in FORWARDING_HEADERS):
+        return False
+    return request.META.get("REMOTE_ADDR") in LOOPBACK

@@ -20,7 +20,7 @@ import http.client
 import ipaddress
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,6 +50,10 @@ class FetchError(Exception):
 
 class UnsafeAddress(FetchError):
     """The address, or one a redirect points to, is not a public web page."""
+
+
+class UnknownHost(FetchError):
+    """The site's name does not resolve (now): a typo, or a name server that is down."""
 
 
 class FetchTimeout(FetchError):
@@ -207,7 +211,7 @@ def _host_and_port(host: str, port: int) -> str:
 
 
 def _allowed_hosts() -> frozenset[str]:
-    return frozenset(entry.strip().lower() for entry in getattr(settings, "ATTEST_FETCH_ALLOWED_HOSTS", ()))
+    return _exempt(getattr(settings, "ATTEST_FETCH_ALLOWED_HOSTS", ()))
 
 
 def _resolve(host: str, port: int, budget: _Budget, url: str) -> tuple[str, ...]:
@@ -219,13 +223,13 @@ def _resolve(host: str, port: int, budget: _Budget, url: str) -> tuple[str, ...]
     except TimeoutError as error:
         raise budget.timed_out(url) from error
     except (OSError, UnicodeError) as error:
-        raise FetchError(f"Attest could not find the site {host}; check the address.") from error
+        raise UnknownHost(f"Attest could not find the site {host}; check the address.") from error
     finally:
         executor.shutdown(wait=False)
     # The first element of a sockaddr is the IP as text for both IPv4 and IPv6.
     addresses = tuple(dict.fromkeys(str(sockaddr[0]) for *_, sockaddr in results))
     if not addresses:
-        raise FetchError(f"Attest could not find the site {host}; check the address.")
+        raise UnknownHost(f"Attest could not find the site {host}; check the address.")
     return addresses
 
 
@@ -343,18 +347,31 @@ def _transport_errors(url: str, budget: _Budget) -> Iterator[None]:
         raise FetchError(f"The connection to {host} failed while fetching {url} ({error}).") from error
 
 
-def post(
-    url: str, *, body: bytes, headers: dict[str, str], timeout: float, allowed_hosts: frozenset[str] = frozenset()
-) -> int:
+def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, allowed_hosts: Iterable[str] = ()) -> int:
     """POST `body` to `url`, checked as a fetch is (public addresses only, the vetted IP pinned); returns the status.
 
     Redirects are not followed: a receiver that moves must be registered again. `allowed_hosts` are the
     "host:port" pairs exempt from the address check.
     """
     budget = _Budget(deadline=time.monotonic() + timeout, seconds=timeout, max_bytes=0)
-    target = _vet(url.strip(), budget, frozenset(entry.strip().lower() for entry in allowed_hosts))
+    target = _vet(url.strip(), budget, _exempt(allowed_hosts))
     with _response(target, budget, method="POST", body=body, headers=headers) as response:
         return int(response.status)
+
+
+def address_check(url: str, *, timeout: float, allowed_hosts: Iterable[str] = ()) -> None:
+    """Refuse `url` as `post` would, without sending anything: its name is resolved and every address checked.
+
+    Raises UnsafeAddress for an address off the public internet, UnknownHost for a name that does not resolve,
+    FetchTimeout when resolving takes longer than `timeout`, and FetchError for what is not a web address.
+    """
+    _vet(
+        url.strip(), _Budget(deadline=time.monotonic() + timeout, seconds=timeout, max_bytes=0), _exempt(allowed_hosts)
+    )
+
+
+def _exempt(allowed_hosts: Iterable[str]) -> frozenset[str]:
+    return frozenset(entry.strip().lower() for entry in allowed_hosts)
 
 
 def _redirect_location(response: urllib3.BaseHTTPResponse, url: str) -> str | None:

@@ -7,6 +7,16 @@ outbox; `jobs_relay` (every minute from beat, and `manage.py relay_jobs` as a
 process of its own) hands over what is waiting once the broker answers again. A
 job rolled back with its transaction never existed.
 
+A job can also be asked for later (`after`, a retry's backoff): it waits in the
+outbox until it is due and the relay hands it over then. The wait is kept in the
+database rather than in a broker's countdown, which Redis would hand out again
+after its visibility timeout and which a purged queue would lose.
+
+Without a broker, jobs run in-process when the transaction commits, except a
+task's that says it must not run in a request (AttestTask.runs_in_request): the
+relay (`manage.py relay_jobs`; `make demo` runs one beside the web server) runs
+those in its own thread, one at a time, when they are due.
+
 The Job's id is the Celery task id, so the signals below keep its status as workers
 run it: a job that fails for good is left `dead`, with its error, for a person to
 see in the admin and retry.
@@ -14,6 +24,7 @@ see in the admin and retry.
 
 import logging
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -23,7 +34,7 @@ from celery import Task, current_app
 from celery.contrib.django.task import DjangoTask
 from celery.signals import task_failure, task_postrun, task_prerun, task_retry
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -39,13 +50,14 @@ RELAY_BATCH = 500
 BROKER_ERRORS = (BrokerError, ConnectionError, OSError)
 
 
-def job_enqueue(task: str, *args: Any, coalesce: bool = False, **kwargs: Any) -> Job:
+def job_enqueue(task: str, *args: Any, coalesce: bool = False, after: timedelta | None = None, **kwargs: Any) -> Job:
     """Record a run of the task named `task` with these (JSON) arguments, handed to the broker once the transaction
     commits.
 
     Jobs are asked for by name, so that a service queues work without importing the tasks that call services.
     With `coalesce`, a run this transaction already asked for with the same arguments is not asked for again:
-    for a job that reads the state it works on, one run after the commit does the work of many.
+    for a job that reads the state it works on, one run after the commit does the work of many. With `after`,
+    the job waits that long in the outbox, and the relay hands it over once it is due.
     """
     _registered(task)  # a misspelt name fails here, where it was asked for, not later in a worker
     if coalesce:
@@ -55,9 +67,20 @@ def job_enqueue(task: str, *args: Any, coalesce: bool = False, **kwargs: Any) ->
         ).first()
         if same is not None:
             return same
-    job = Job.objects.create(task=task, args=list(args), kwargs=kwargs, request_id=current_request_id())
-    transaction.on_commit(partial(job_dispatch, job))
+    job = Job.objects.create(
+        task=task,
+        args=list(args),
+        kwargs=kwargs,
+        request_id=current_request_id(),
+        due_at=Now() + after if after else Now(),
+    )
+    if after is None and _dispatched_at_commit(task):
+        transaction.on_commit(partial(job_dispatch, job))
     return job
+
+
+def _dispatched_at_commit(task_name: str) -> bool:
+    return not current_app.conf.task_always_eager or getattr(_registered(task_name), "runs_in_request", True)
 
 
 def job_dispatch(job: Job) -> bool:
@@ -90,18 +113,20 @@ def _registered(name: str) -> Task:
 
 
 def jobs_relay(*, older_than: timedelta = RELAY_AFTER) -> int:
-    """Hand over the jobs still waiting in the outbox; returns how many the broker took.
+    """Hand over the jobs waiting in the outbox that are due; returns how many the broker took.
 
     Each is locked while it is handed over and skipped by a relay running beside this one,
-    so two relays never send the same job twice.
+    so two relays never send the same job twice. Without a broker, the relay runs them.
     """
+    if current_app.conf.task_always_eager:
+        return _jobs_run_due(older_than=older_than)
     sent = 0
     while True:
         with transaction.atomic():
             waiting = list(
                 Job.objects.select_for_update(skip_locked=True)
-                .filter(status=Job.Status.PENDING, created_at__lt=timezone.now() - older_than)
-                .order_by("created_at")[:RELAY_BATCH]
+                .filter(_due(older_than))
+                .order_by("due_at")[:RELAY_BATCH]
             )
             for job in waiting:
                 if not job_dispatch(job):
@@ -111,15 +136,44 @@ def jobs_relay(*, older_than: timedelta = RELAY_AFTER) -> int:
             return sent
 
 
+def _due(older_than: timedelta) -> Q:
+    # Recorded a while ago, so that the hand-over at its commit had its chance, and no longer waiting to be due.
+    now = timezone.now()
+    return Q(status=Job.Status.PENDING, created_at__lt=now - older_than, due_at__lte=now)
+
+
+def _jobs_run_due(*, older_than: timedelta) -> int:
+    """Run, here and one at a time, the due jobs that wait in the outbox (no broker); returns how many ran.
+
+    Each is taken (pending → queued) in a transaction of its own and run outside it, as a job is run after
+    a request's commit: a job's failure is its own, recorded on it, and does not stop the others.
+    """
+    ran = 0
+    while ran < RELAY_BATCH:
+        with transaction.atomic():
+            job = Job.objects.select_for_update(skip_locked=True).filter(_due(older_than)).order_by("due_at").first()
+            if job is None:
+                return ran
+            Job.objects.filter(pk=job.pk).update(status=Job.Status.QUEUED, queued_at=timezone.now())
+        # A failure is recorded on the job, and logged, by job_dispatch; the next job runs all the same.
+        with suppress(Exception):
+            job_dispatch(job)
+        ran += 1
+    return ran
+
+
 @transaction.atomic
 def jobs_retry(*, jobs: Iterable[Job]) -> int:
     """Run dead jobs again, by hand; returns how many were queued."""
     ids = [job.pk for job in jobs]
     retried = list(Job.objects.select_for_update().filter(pk__in=ids, status=Job.Status.DEAD).order_by("pk"))
-    Job.objects.filter(pk__in=[job.pk for job in retried]).update(status=Job.Status.PENDING, finished_at=None)
+    Job.objects.filter(pk__in=[job.pk for job in retried]).update(
+        status=Job.Status.PENDING, finished_at=None, due_at=Now()
+    )
     for job in retried:
         job.status = Job.Status.PENDING
-        transaction.on_commit(lambda job=job: job_dispatch(job))  # type: ignore[misc]
+        if _dispatched_at_commit(job.task):
+            transaction.on_commit(lambda job=job: job_dispatch(job))  # type: ignore[misc]
     return len(retried)
 
 
@@ -165,6 +219,12 @@ def _error(exception: Any) -> str:
 class AttestTask(DjangoTask):
     """A job whose writes name it in the history of what they change (django-pghistory's context), and whose
     log lines carry the id of the request that queued it."""
+
+    # Without a broker, jobs run in the web process once the request's transaction commits, before the answer
+    # goes out. A job that waits on someone else's server (a webhook receiver) sets this False: it then waits
+    # in the ledger and the relay runs it (core.jobs), so a slow receiver never holds up the person whose
+    # change it tells of.
+    runs_in_request: bool = True
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         # A worker makes a message's custom headers attributes of the request; a job run in-process keeps them apart.

@@ -21,13 +21,14 @@ class Job(models.Model):
     """A background job, recorded in the same transaction as the change that asks for it.
 
     Recording the job with the change means a job is never lost when the broker is
-    down: it waits here, pending, until a relay hands it over (core.jobs). Its id is
+    down: it waits here, pending, until a relay hands it over (core.jobs). A job asked
+    for later (a retry after a wait) waits here too, until it is due. Its id is
     the Celery task id, so the worker's signals keep its status; a job that fails for
     good stays here, dead, with its error, until someone retries it.
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the broker"
+        PENDING = "pending", "Waiting to be handed over"
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         RETRYING = "retrying", "Failed, will retry"
@@ -46,6 +47,9 @@ class Job(models.Model):
     )
     # The database's now(): the start of the transaction that recorded the job (see job_enqueue's coalesce).
     created_at = models.DateTimeField(db_default=Now(), editable=False)
+    due_at = models.DateTimeField(
+        db_default=Now(), editable=False, help_text="Not handed over before this time (a retry's wait)."
+    )
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -67,8 +71,8 @@ class Job(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="job_status_idx"),
-            # The relay's scan: only the few jobs still waiting for the broker.
-            models.Index(fields=["created_at"], name="job_pending_idx", condition=Q(status="pending")),
+            # The relay's scan: only the jobs still waiting, by when they are due.
+            models.Index(fields=["due_at"], name="job_pending_due_idx", condition=Q(status="pending")),
         ]
 
     def __str__(self) -> str:

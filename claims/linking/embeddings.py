@@ -88,18 +88,24 @@ def embedding_store(claim: Claim) -> None:
 
 def embeddings_store(claims: Sequence[Claim]) -> None:
     """Embed the claims' current texts, in batches, and keep them, replacing older ones (a backfill or an import)."""
-    for start in range(0, len(claims), BATCH_SIZE):
-        batch = claims[start : start + BATCH_SIZE]
+    # Each claim once: one statement's upsert cannot touch the same row twice.
+    unique = list({claim.pk: claim for claim in claims}.values())
+    for start in range(0, len(unique), BATCH_SIZE):
+        batch = unique[start : start + BATCH_SIZE]
         literals = text_embeddings([claim.text for claim in batch])
         with connection.cursor() as cursor:
-            cursor.executemany(
+            # One statement with arrays, not executemany: django-pghistory's context wrapper puts its own
+            # parameters before those of every statement, which turns executemany's list of rows into a list
+            # that starts with two strings (psycopg then refuses it), and every job runs under it.
+            cursor.execute(
                 """
                 INSERT INTO claims_claimembedding (claim_id, model, embedding, updated_at)
-                VALUES (%s, %s, %s::vector, now())
+                SELECT batch.claim_id, %s, batch.embedding::vector, now()
+                FROM unnest(%s::bigint[], %s::text[]) AS batch (claim_id, embedding)
                 ON CONFLICT (claim_id) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding,
                     updated_at = now()
                 """,
-                [(claim.pk, embedding_model_name(), literal) for claim, literal in zip(batch, literals, strict=True)],
+                [embedding_model_name(), [claim.pk for claim in batch], literals],
             )
 
 

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from clients.models import Event, WebhookDelivery
+from clients.services import webhook_target_check
 from core.api.base import StrictSerializer
 from core.api.fields import AbsoluteUrlField
 
@@ -22,7 +23,12 @@ class RegisteredWebhookSerializer(WebhookSerializer):
 
 
 class WebhookWriteSerializer(StrictSerializer):
-    target = serializers.URLField(max_length=2000, help_text="https address on the public internet.")
+    target = serializers.URLField(
+        max_length=2000,
+        # The rule the service applies too; checked here so that the problem names the API's field.
+        validators=[webhook_target_check],
+        help_text="https address on the public internet.",
+    )
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=Event.choices), min_length=1, max_length=len(Event.choices)
     )

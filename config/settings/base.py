@@ -264,7 +264,9 @@ LOGGING = {
     },
 }
 
-# Prometheus scrapes /metrics from loopback, or from anywhere with this bearer token.
+# Prometheus scrapes /metrics with this bearer token, or without it from loopback by a request that came to the
+# app directly, not through a proxy (core.health). Production requires the token unless ATTEST_METRICS=false.
+ATTEST_METRICS: bool = env.bool("ATTEST_METRICS", default=True)
 ATTEST_METRICS_TOKEN: str = env.str("ATTEST_METRICS_TOKEN", default="")
 
 # Review e-mails: who they come from, and the address of this deployment that their links point to.

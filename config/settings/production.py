@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY, env
+from config.settings.base import ATTEST_METRICS, ATTEST_METRICS_TOKEN, SECRET_KEY, env
 
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("attest-"):
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters.")
@@ -13,6 +13,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the hosts this deployment serves.")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Behind the reverse proxy every client reaches the app from loopback, so loopback alone cannot guard /metrics.
+if ATTEST_METRICS and len(ATTEST_METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "ATTEST_METRICS_TOKEN must be a random value of at least 32 characters, which Prometheus sends as a bearer "
+        "token, or set ATTEST_METRICS=false to turn /metrics off."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

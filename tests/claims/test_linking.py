@@ -3,6 +3,7 @@
 import threading
 import time
 from collections.abc import Callable
+from io import StringIO
 
 import pytest
 from django.conf import settings
@@ -15,7 +16,7 @@ from claims.linking import features, retrieval
 from claims.linking.classifier import classifier
 from claims.linking.retrieval import candidate_claims, claims_sharing_words
 from claims.linking.suggestions import claim_links_suggest
-from claims.models import Claim, ClaimAnalysis, ClaimLink, LinkingRun, Stance, Story
+from claims.models import Claim, ClaimAnalysis, ClaimEmbedding, ClaimLink, LinkingRun, Stance, Story
 from claims.selectors import claims_with_counts
 from claims.services import claim_create, claim_update, link_confirm, link_reject, statement_record
 from claims.tasks import link_claim, relink_stale
@@ -446,12 +447,16 @@ def test_without_pgvector_retrieval_falls_back_to_text_search_and_says_so(
     assert "full-text search only" in caplog.text
 
 
-@pytest.mark.django_db
-@pytest.mark.usefixtures("embeddings_on")
-def test_embeddings_find_a_claim_that_shares_no_words(claims_of: Callable[..., list[Claim]]) -> None:
+def require_embeddings() -> None:
     pytest.importorskip("sentence_transformers", reason="embeddings are optional: requirements-embeddings.txt")
     if not has_vector_store():
         pytest.skip("this PostgreSQL server has no pgvector")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_embeddings_find_a_claim_that_shares_no_words(claims_of: Callable[..., list[Claim]]) -> None:
+    require_embeddings()
     resigned, stepped_down, weather = claims_of(
         "The minister resigned on Tuesday.", "A cabinet member stepped down.", "Heavy rain flooded the valley."
     )
@@ -462,3 +467,61 @@ def test_embeddings_find_a_claim_that_shares_no_words(claims_of: Callable[..., l
 
     assert stepped_down in found
     assert not list(claims_sharing_words(resigned))
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_with_embeddings_on_saving_claims_stores_their_embeddings_and_the_job_suggests_the_link(
+    claims_of: Callable[..., list[Claim]],
+    settings: pytest.FixtureRequest,
+    django_capture_on_commit_callbacks: Callable,
+) -> None:
+    require_embeddings()
+    settings.ATTEST_LINK_ON_SAVE = True  # type: ignore[attr-defined]
+
+    # Each save queues the linking job, which runs, as in a worker, with its writes named in the history.
+    with django_capture_on_commit_callbacks(execute=True):
+        cia = claims_of(CIA_TIES)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        no_links = claims_of(NO_LINKS)[0]
+
+    assert set(ClaimEmbedding.objects.values_list("claim_id", flat=True)) == {cia.pk, no_links.pk}
+    assert [link.relation for link in links_between(cia, no_links)] == ["contradicts"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_with_embeddings_on_relink_embeds_and_links_every_claim(
+    seed_story: Story,
+    capsys: pytest.CaptureFixture[str],
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    require_embeddings()
+    ClaimLink.objects.all().delete()
+    claim_ids = set(seed_story.claims.values_list("pk", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("relink")
+
+    assert f"Queued linking for {len(claim_ids)} claims." in capsys.readouterr().out
+    assert set(ClaimEmbedding.objects.values_list("claim_id", flat=True)) == claim_ids
+    assert set(LinkingRun.objects.filter(finished_at__isnull=False).values_list("claim_id", flat=True)) == claim_ids
+    assert ClaimLink.objects.filter(origin="detector", relation="contradicts").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("embeddings_on")
+def test_with_embeddings_on_load_seed_links_the_story_as_it_loads(
+    settings: pytest.FixtureRequest,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    require_embeddings()
+    settings.ATTEST_LINK_ON_SAVE = True  # type: ignore[attr-defined]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_seed", str(settings.BASE_DIR / "fixtures" / "el-junquito"), stdout=StringIO())  # type: ignore[attr-defined]
+
+    claim_ids = set(Claim.objects.values_list("pk", flat=True))
+    assert claim_ids
+    assert set(ClaimEmbedding.objects.values_list("claim_id", flat=True)) == claim_ids
+    assert ClaimLink.objects.filter(origin="detector").exists()

@@ -53,3 +53,45 @@ def test_metrics_need_the_token_when_one_is_set(client: Client, settings) -> Non
 
 def test_metrics_are_not_served_to_the_world(client: Client) -> None:
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "forwarded",
+    [
+        {"HTTP_X_FORWARDED_FOR": "203.0.113.9"},
+        {"HTTP_FORWARDED": "for=203.0.113.9;proto=https"},
+        {"HTTP_X_REAL_IP": "203.0.113.9"},
+    ],
+)
+def test_metrics_are_not_served_to_the_world_through_a_proxy_on_loopback(
+    client: Client, forwarded: dict[str, str]
+) -> None:
+    # The proxy in docs/deploy.md reaches the app from 127.0.0.1 for every client; what it forwards is who asked.
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", **forwarded).status_code == 403  # type: ignore[arg-type]
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+
+
+def test_with_proxies_configured_loopback_alone_is_not_enough_but_the_token_is(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 403
+    assert client.get("/metrics", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.1").status_code == 403
+
+    settings.ATTEST_METRICS_TOKEN = "s3cret-scraper-token"
+    response = client.get(
+        "/metrics",
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        HTTP_AUTHORIZATION="Bearer s3cret-scraper-token",
+    )
+
+    assert response.status_code == 200
+    assert "attest_jobs" in response.content.decode()
+
+
+def test_metrics_turned_off_are_not_served_at_all(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ATTEST_METRICS = False
+    settings.ATTEST_METRICS_TOKEN = "s3cret-scraper-token"
+
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-scraper-token").status_code == 404

@@ -153,3 +153,18 @@ def test_a_job_runs_with_the_id_of_the_request_that_queued_it(django_capture_on_
         job_enqueue(record_request_id.name)
 
     assert seen == ["req-9-abcdefgh"]
+
+
+def test_a_job_asked_for_later_waits_in_the_outbox_until_it_is_due(
+    linking_on: None, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    claim = factories.ClaimFactory(text="The bridge opened in May.")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue("claims.tasks.link_claim", claim.pk, after=timedelta(minutes=5))
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+
+    assert Job.objects.get(pk=job.pk).status == Job.Status.PENDING, "not run at the commit"
+    assert jobs_relay() == 0, "not due yet"
+    Job.objects.filter(pk=job.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    assert jobs_relay() == 1
+    assert Job.objects.get(pk=job.pk).status == Job.Status.SUCCEEDED

@@ -18,15 +18,7 @@ import certifi
 import pytest
 from pytest_django.fixtures import Settings
 
-from core.http import (
-    USER_AGENT,
-    FetchError,
-    FetchTimeout,
-    NotAnArticle,
-    TooLarge,
-    TooManyRedirects,
-    UnsafeAddress,
-)
+from core.http import USER_AGENT, FetchError, FetchTimeout, NotAnArticle, TooLarge, TooManyRedirects, UnsafeAddress
 from sources.articles import FetchedArticle, fetch_article
 
 Page = Callable[[BaseHTTPRequestHandler], None]

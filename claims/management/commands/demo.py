@@ -1,3 +1,4 @@
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,10 @@ class Command(BaseCommand):
             # Loading assesses what it adds; this brings claims stored before up to date as well.
             call_command("assess_support")
             self.stdout.write(self.style.SUCCESS(f"\nAttest is at http://{addrport}/admin/ — Ctrl-C to stop.\n"))
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                # No worker: the jobs that must not run in a request (webhook deliveries, their retries) are run
+                # by a relay beside the web server, as `manage.py relay_jobs` does on its own.
+                threading.Thread(target=call_command, args=["relay_jobs"], name="relay", daemon=True).start()
             call_command("runserver", addrport, use_reloader=False)
         except KeyboardInterrupt:
             pass

@@ -1,4 +1,4 @@
-"""`manage.py relay_jobs`: hand the broker the jobs that wait in the outbox, as a process of its own."""
+"""`manage.py relay_jobs`: hand the broker the jobs that wait in the outbox and are due, as a process of its own."""
 
 import logging
 import time
@@ -14,8 +14,9 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Hand the broker the jobs saved while it was away. Runs until stopped (one per deployment is enough; "
-        "more are safe), or once with --once. Beat does the same every minute."
+        "Hand the broker the jobs saved while it was away, and those asked for later once they are due (without "
+        "a broker, run them). Runs until stopped (one per deployment is enough; more are safe), or once with "
+        "--once. Beat does the same every minute."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
