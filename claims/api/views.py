@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, views
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -383,7 +383,7 @@ class ClaimReviewViewSet(mixins.ListModelMixin, ApiViewSet):
         return Response(s.ClaimReviewImportedSerializer(body, context=self.get_serializer_context()).data)
 
 
-class MatchView(views.APIView):
+class MatchView(base.StrictQueryView):
     """The published claims a text repeats, best first, with their verdicts: open to every reader."""
 
     permission_classes: list[type] = []

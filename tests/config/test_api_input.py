@@ -3,8 +3,10 @@ credentials in the address, unknown parameters; and OPTIONS, which every endpoin
 
 import logging
 import re
+import runpy
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
@@ -123,3 +125,63 @@ def test_options_answers_200_on_every_endpoint(anonymous: APIClient, desk_writer
         response = client.options(path)
         assert response.status_code == 200, (path, response.content)
         assert response.json()["name"]
+
+
+SECRET = "attest_0123456789ab_" + "s" * 43
+
+
+@pytest.mark.parametrize("parameter", ["access_token", "token", "api_key", "apiKey", "access%5Ftoken", "client_secret"])
+def test_a_token_in_the_address_is_refused_and_never_echoed(anonymous: APIClient, parameter: str) -> None:
+    response = anonymous.get(f"/api/v1/claims?{parameter}={SECRET}&q=siege")
+    assert response.status_code == 400, response.content
+    problem = problem_of(response)
+    assert "Authorization header" in problem["detail"]
+    assert SECRET not in response.content.decode()
+    assert problem["instance"] == f"/api/v1/claims?{parameter}=[redacted]&q=siege"
+
+
+def test_a_token_in_the_address_of_match_or_of_no_endpoint_is_never_echoed(anonymous: APIClient) -> None:
+    response = anonymous.post(f"/api/v1/match?api_key={SECRET}", {"text": "x"}, format="json")
+    assert response.status_code == 400
+    assert list(problem_of(response)["errors"]) == ["api_key"]
+    missing = anonymous.get(f"/api/v1/nothing-here?access_token={SECRET}")
+    assert missing.status_code == 404
+    assert problem_of(missing)["instance"] == "/api/v1/nothing-here?access_token=[redacted]"
+
+
+def test_the_access_logs_hide_credentials(capsys: pytest.CaptureFixture[str]) -> None:
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    gunicorn_conf = runpy.run_path(str(settings.BASE_DIR / "deploy" / "gunicorn.conf.py"))
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("access_log_format", gunicorn_conf["access_log_format"])
+    logger = gunicorn_conf["logger_class"](config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/api/v1/claims?q=siege&access_token={SECRET}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    response = SimpleNamespace(status="400 Bad Request", sent=10, headers=[("X-Request-ID", "abc")])
+    logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=3))
+    line = capsys.readouterr().out
+    assert '"GET /api/v1/claims?q=siege&access_token=[redacted] HTTP/1.1" 400' in line
+    assert SECRET not in line
+
+    # The development server's request line goes through the handlers Django's logging settings give it.
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s', (environ["RAW_URI"], 400, 10), None
+    )
+    for handler in logging.getLogger("django.server").handlers:
+        handler.filter(record)
+    assert record.getMessage() == '"/api/v1/claims?q=siege&access_token=[redacted]" 400 10'
+
+
+def test_match_refuses_an_unknown_query_parameter(anonymous: APIClient) -> None:
+    response = anonymous.post("/api/v1/match?limit=3&lang=en", {"text": "x"}, format="json")
+    assert response.status_code == 400
+    assert set(problem_of(response)["errors"]) == {"lang", "limit"}
