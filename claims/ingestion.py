@@ -98,24 +98,6 @@ def clean_link(url: str) -> str:
     return url
 
 
-class IdempotencyKeyReused(ValidationError):
-    """An idempotency key given again with a different story: the first request's intake stands."""
-
-
-def _same_request(ingestion: Ingestion, *, text: str, url: str, title: str, story: Story | None) -> bool:
-    try:
-        wanted_url = clean_link(url) if url.strip() else None
-        wanted_text = clean_pasted_text(text) if text.strip() else ""
-    except ValidationError:
-        return False
-    return (
-        (ingestion.url or None) == wanted_url
-        and ingestion.submitted_text == wanted_text
-        and ingestion.title == title.strip()
-        and ingestion.story_id == (story.pk if story is not None else None)
-    )
-
-
 @transaction.atomic
 def ingestion_request(
     *,
@@ -124,21 +106,8 @@ def ingestion_request(
     title: str = "",
     story: Story | None = None,
     requested_by: User | None = None,
-    idempotency_key: str | None = None,
 ) -> Ingestion:
-    """Record a story to read, from pasted text or a link, and queue the job that reads it.
-
-    With `idempotency_key`, a repeat of the same request gives the intake the first one made; the same key
-    with another story is refused with IdempotencyKeyReused.
-    """
-    if idempotency_key:
-        existing = Ingestion.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if not _same_request(existing, text=text, url=url, title=title, story=story):
-                raise IdempotencyKeyReused(
-                    "This Idempotency-Key was already used for a different story; send a new key for a new story."
-                )
-            return existing
+    """Record a story to read, from pasted text or a link, and queue the job that reads it."""
     if bool(text.strip()) == bool(url.strip()):
         raise ValidationError("Paste the story's text or give its link, not both and not neither.")
     ingestion = save_validated(
@@ -147,7 +116,6 @@ def ingestion_request(
             submitted_text=clean_pasted_text(text) if text.strip() else "",
             title=title.strip(),
             story=story,
-            idempotency_key=idempotency_key or None,
             created_by=requested_by,
         )
     )

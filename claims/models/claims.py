@@ -221,7 +221,13 @@ class Claim(FSMModelMixin, TimeStamped):
         twin = Claim.objects.filter(story=self.story, folded_text=self.folded_text).exclude(pk=self.pk).first()
         if twin is not None:
             where = f"in “{self.story}”" if self.story_id else "without a story"
-            raise ValidationError({"text": f"The same claim is already recorded {where} as claim #{twin.pk}."})
+            # The twin's id in params, so a caller who may not read the twin can be told less (claims.api).
+            duplicate = ValidationError(
+                "The same claim is already recorded %(where)s as claim #%(claim)s.",
+                code="duplicate",
+                params={"where": where, "claim": twin.pk, "has_story": bool(self.story_id)},
+            )
+            raise ValidationError({"text": duplicate})
 
 
 class Stance(models.TextChoices):
