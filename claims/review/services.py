@@ -279,17 +279,10 @@ def verdict_import_publish(
     if by is not None:
         _require(by, "claims.publish_claim", "publish imported verdicts")
     claim = claim_locked(claim=claim)
-    verdict = Verdict.objects.filter(imported_from=source).first()
-    if verdict is not None and verdict.claim_id != claim.pk:
-        raise ValidationError({"imported_from": f"This review is already imported for claim #{verdict.claim_id}."})
-    wanted = {"rating": rating, "imported_rating": rating_name[:200], "conclusion": conclusion.strip()}
+    wanted = _imported_fields(rating=rating, rating_name=rating_name, conclusion=conclusion)
+    verdict = _imported_from(source, claim)
     if verdict is not None:
-        stale = {name: value for name, value in wanted.items() if getattr(verdict, name) != value}
-        if published_at is not None and verdict.published_at != published_at:
-            stale["published_at"] = published_at
-        if not stale:
-            return verdict, False
-        return update_validated(verdict, stale), True
+        return _imported_refresh(verdict, wanted, published_at)
     if claim.verdicts.filter(status=Verdict.Status.PUBLISHED).exists():
         raise ValidationError({"claim": f"Claim #{claim.pk} already has a published verdict."})
     if claim.status == ClaimStatus.NEW:
@@ -311,6 +304,66 @@ def verdict_import_publish(
         )
     )
     return verdict, True
+
+
+@transaction.atomic
+def verdict_import_receive(
+    *,
+    claim: Claim,
+    source: Source,
+    rating: Rating,
+    rating_name: str,
+    conclusion: str,
+    published_at: datetime | None,
+    by: User | None,
+) -> tuple[Verdict, bool]:
+    """Keep another fact-checker's verdict on a claim this desk already has, read from their review page
+    `source`, beside the claim's own verdicts; or bring the one received from that page up to date:
+    (verdict, whether anything changed).
+
+    Readers never see a received verdict: the claim keeps its status and its published verdict, if it has one.
+    """
+    if by is not None:
+        _require(by, "claims.write_verdict", "record other fact-checkers' verdicts")
+    claim = claim_locked(claim=claim)  # one import at a time per claim
+    wanted = _imported_fields(rating=rating, rating_name=rating_name, conclusion=conclusion)
+    verdict = _imported_from(source, claim)
+    if verdict is not None:
+        return _imported_refresh(verdict, wanted, published_at)
+    verdict = save_validated(
+        Verdict(
+            claim=claim,
+            status=Verdict.Status.RECEIVED,
+            author=by,
+            published_at=published_at or timezone.now(),
+            imported_from=source,
+            **wanted,
+        )
+    )
+    return verdict, True
+
+
+def _imported_fields(*, rating: Rating, rating_name: str, conclusion: str) -> dict[str, object]:
+    return {"rating": rating, "imported_rating": rating_name[:200], "conclusion": conclusion.strip()}
+
+
+def _imported_from(source: Source, claim: Claim) -> Verdict | None:
+    """The verdict already imported from the review page `source`, which must be `claim`'s."""
+    verdict = Verdict.objects.filter(imported_from=source).first()
+    if verdict is not None and verdict.claim_id != claim.pk:
+        raise ValidationError({"imported_from": f"This review is already imported for claim #{verdict.claim_id}."})
+    return verdict
+
+
+def _imported_refresh(
+    verdict: Verdict, wanted: dict[str, object], published_at: datetime | None
+) -> tuple[Verdict, bool]:
+    stale = {name: value for name, value in wanted.items() if getattr(verdict, name) != value}
+    if published_at is not None and verdict.published_at != published_at:
+        stale["published_at"] = published_at
+    if not stale:
+        return verdict, False
+    return update_validated(verdict, stale), True
 
 
 @transaction.atomic
