@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.models import Claim, Rating, ReviewStatus, Stance, Statement, Verdict
-from claims.review.services import verdict_import_publish, verdict_import_receive
+from claims.review.services import ImportedVerdict, verdict_import_publish, verdict_import_receive
 from claims.selectors import RatingScale, rating_scale
 from claims.services import claim_create, statement_record
 from sources.models import Actor, Source
@@ -575,15 +575,14 @@ def _import_one(review: _Review, by: User | None) -> tuple[Outcome, Claim]:
             source_update(source=page, title=review.headline)
             changed = True
         changed |= _statements_record(claim, review, page, by, received=received)
-        _, verdict_changed = (verdict_import_receive if received else verdict_import_publish)(
-            claim=claim,
-            source=page,
+        imported = ImportedVerdict(
             rating=review.rating,
             rating_name=review.rating_name,
             conclusion=review.conclusion,
             published_at=_moment(review.date_published),
-            by=by,
         )
+        verdict_import = verdict_import_receive if received else verdict_import_publish
+        _, verdict_changed = verdict_import(claim=claim, source=page, imported=imported, by=by)
     claim = Claim.objects.get(pk=claim.pk)  # as the services left it
     if existing is None:
         return (Outcome.JOINED if received else Outcome.CREATED), claim
