@@ -33,7 +33,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.models import Claim, Rating, ReviewStatus, Stance, Statement, Verdict
 from claims.review.services import ImportedVerdict, verdict_import_publish, verdict_import_receive
-from claims.selectors import RatingScale, rating_scale
+from claims.selectors import RatingScale, actor_most_quoted, rating_scale
 from claims.services import claim_create, statement_record
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
@@ -674,8 +674,10 @@ def _actor_for(author: dict[str, Any]) -> Actor:
         known = Actor.objects.filter(wikidata_id=wikidata).first()
         if known is not None:
             return known
+    kind = Actor.Kind.PERSON if _is_type(author, "Person") or "@type" not in author else Actor.Kind.ORGANISATION
     lookup = actor_lookup(name=name)
     if lookup.actor is not None:
         return lookup.actor
-    kind = Actor.Kind.PERSON if _is_type(author, "Person") or "@type" not in author else Actor.Kind.ORGANISATION
+    if lookup.is_ambiguous:
+        return actor_most_quoted(candidates=lookup.candidates, kind=kind)  # as ingestion resolves a speaker
     return actor_create(name=name, kind=kind, wikidata_id=wikidata)

@@ -433,3 +433,21 @@ def test_importing_a_foreign_feed_twice_leaves_the_same_state(world: World, edit
     assert second.claims == first.claims == [world.published, world.unpublished, first.claims[2]]
     assert _state() == state
     assert list(Verdict.objects.order_by("pk").values()) == verdicts
+
+
+@pytest.mark.django_db
+def test_an_author_name_several_actors_answer_to_is_the_most_quoted_of_its_kind(editor: User) -> None:
+    factories.ActorFactory(name="Serena Wolf")
+    quoted = factories.ActorFactory(name="Serena J. Wolf", aliases=["Serena Wolf"])
+    factories.StatementFactory(speaker=quoted)
+    factories.ActorFactory(name="Serena Wolf Foundation", kind=Actor.Kind.ORGANISATION, aliases=["Serena Wolf"])
+    factories.StatementFactory(speaker=Actor.objects.get(name="Serena Wolf Foundation"))
+    factories.StatementFactory(speaker=Actor.objects.get(name="Serena Wolf Foundation"))
+    review = copy.deepcopy(REVIEW)
+    del review["itemReviewed"]["author"]["sameAs"]
+    actors = Actor.objects.count()
+
+    (claim,) = claimreviews_import(document=review, by=editor).claims
+
+    assert Statement.objects.get(claim=claim).speaker == quoted  # a person, as the review says, and quoted before
+    assert Actor.objects.count() == actors
