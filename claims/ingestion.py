@@ -17,13 +17,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.attribution import Attribution, ExtractionUnavailable, extract_attributions
 from claims.attribution.lexicon import CUE_FORMS, INVERTING_VERBS
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
+from claims.selectors import actor_most_quoted
 from claims.services import claim_create, statement_record, story_create
 from config.jobs import job_enqueue
 from sources.fetching import (
@@ -423,14 +424,7 @@ def _actor_for(name: str, kind: str) -> Actor:
         if lookup.actor is not None:
             return lookup.actor
         if lookup.is_ambiguous:
-            # Two actors answer to the name: prefer one of the right kind, then the one most often quoted.
-            candidates = [actor for actor in lookup.candidates if actor.kind == SPEAKER_KINDS.get(kind)]
-            ranked = (
-                Actor.objects.filter(pk__in=[actor.pk for actor in (candidates or lookup.candidates)])
-                .annotate(quoted=Count("statements"))
-                .order_by("-quoted", "pk")
-            )
-            return ranked[0]
+            return actor_most_quoted(candidates=lookup.candidates, kind=SPEAKER_KINDS.get(kind))
     return actor_create(name=name[:200], kind=SPEAKER_KINDS.get(kind, Actor.Kind.PERSON))
 
 

@@ -395,11 +395,20 @@ class ClaimReviewViewSet(mixins.ListModelMixin, ApiViewSet):
     @action(detail=False, methods=["post"], url_path="import")
     def import_reviews(self, request: Request) -> Response:
         result = claimreviews_import(document=request.data, by=account(request))
+        # A review may join a claim this client cannot read: the answer does not name it.
+        readable = set(claims_visible(everything=self.everything).filter(pk__in=[c.pk for c in result.claims]))
+        reviews = [
+            {"url": review.url, "outcome": review.outcome, "claim": review.claim if review.claim in readable else None}
+            for review in result.reviews
+        ]
         body = {
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
-            "claims": result.claims,
+            "joined": result.joined,
+            "skipped": result.skipped,
+            "reviews": reviews,
+            "claims": [review["claim"] for review in reviews if review["claim"] is not None],
             "errors": result.errors,
         }
         return Response(s.ClaimReviewImportedSerializer(body, context=self.get_serializer_context()).data)

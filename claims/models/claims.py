@@ -133,7 +133,10 @@ class Claim(FSMModelMixin, TimeStamped):
             models.CheckConstraint(
                 condition=Q(review_status__in=ReviewStatus.values), name="claim_review_status_valid"
             ),
-            models.UniqueConstraint(fields=["story", "folded_text"], name="claim_unique_per_story"),
+            # A claim without a story is recorded once too: NULL stories count as one.
+            models.UniqueConstraint(
+                fields=["story", "folded_text"], nulls_distinct=False, name="claim_unique_per_story"
+            ),
         ]
         indexes = [
             # Full-text retrieval of candidate claims for linking, and the API's word filter.
