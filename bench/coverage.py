@@ -32,8 +32,8 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench import common  # noqa: E402 (on the path set just above)
-from sources.text import fold  # noqa: E402 (the standard library only; no Django)
+from bench import common
+from sources.text import fold  # the standard library only; no Django
 
 DATA = Path(__file__).resolve().parent / "data" / "coverage"
 DATABASE = "attest_bench"
@@ -116,7 +116,7 @@ def corpus_problems(path: Path) -> list[str]:
         if not raw.get(key):
             problem("top level", f"{key} is missing or empty")
     propositions = raw.get("propositions") or []
-    ids = [item.get("id") for item in propositions if isinstance(item, dict)]
+    ids = [str(item.get("id")) for item in propositions if isinstance(item, dict)]
     known = set(ids)
     for index, item in enumerate(propositions):
         if not isinstance(item, dict) or not item.get("id") or not str(item.get("text", "")).strip():
@@ -127,7 +127,7 @@ def corpus_problems(path: Path) -> list[str]:
     story_ids: list[str] = []
     for number, story in enumerate(raw.get("stories") or [], start=1):
         where = f"story {story.get('id') or number}"
-        story_ids.append(story.get("id", ""))
+        story_ids.append(str(story.get("id", "")))
         for key in ("id", "outlet", "title", "published", "text"):
             if not story.get(key):
                 problem(where, f"{key} is missing")
@@ -200,9 +200,7 @@ def event_read(path: Path) -> Event:
             (text.index(sentence), text.index(sentence) + len(sentence)) for sentence in story.get("background") or []
         )
         stories.append(
-            GoldStory(
-                story["id"], story["outlet"], story["title"], story["published"], text, statements, background
-            )
+            GoldStory(story["id"], story["outlet"], story["title"], story["published"], text, statements, background)
         )
 
     def links(kind: str) -> tuple[GoldLink, ...]:
@@ -452,32 +450,34 @@ def links_score(
                 "links",
                 f"{link.relation}: {propositions[link.a]!r} / {propositions[link.b]!r} ({link.why})",
             )
-    for link in lookalikes:
+    for lookalike in lookalikes:
         tally.lookalikes += 1
         if any(
-            (first, second) in by_pair for first in claims_of.get(link.a, ()) for second in claims_of.get(link.b, ())
+            (first, second) in by_pair
+            for first in claims_of.get(lookalike.a, ())
+            for second in claims_of.get(lookalike.b, ())
         ):
             tally.lookalikes_linked += 1
-    for link in system_links:
+    for system_link in system_links:
         tally.system_links += 1
         pairs = [
             (first, second)
-            for first in propositions_of.get(link.from_claim, ())
-            for second in propositions_of.get(link.to_claim, ())
+            for first in propositions_of.get(system_link.from_claim, ())
+            for second in propositions_of.get(system_link.to_claim, ())
         ]
         right = any(
-            gold_relation.get(frozenset(pair)) == link.relation
-            or (pair[0] == pair[1] and link.relation == "corroborates")
+            gold_relation.get(frozenset(pair)) == system_link.relation
+            or (pair[0] == pair[1] and system_link.relation == "corroborates")
             for pair in pairs
         )
         if right:
             tally.system_links_right += 1
         else:
-            score = f", score {link.score:.2f}" if link.score is not None else ""
+            score = f", score {system_link.score:.2f}" if system_link.score is not None else ""
             tally.wrong(
                 "links",
-                f"{link.relation}{score}: {claim_texts.get(link.from_claim, '?')!r} / "
-                f"{claim_texts.get(link.to_claim, '?')!r}",
+                f"{system_link.relation}{score}: {claim_texts.get(system_link.from_claim, '?')!r} / "
+                f"{claim_texts.get(system_link.to_claim, '?')!r}",
             )
 
 
@@ -581,9 +581,7 @@ def event_ingest(event: Event, tally: Tally) -> tuple[int, list[Ingested]]:
         if intake.status != Ingestion.Status.SUCCEEDED:
             ingested.append(Ingested(gold, intake.source_id, f"{intake.status}: {intake.error}"))
             continue
-        suggestions_accept(
-            statements=Statement.objects.filter(ingestion=intake, review_status=ReviewStatus.SUGGESTED)
-        )
+        suggestions_accept(statements=Statement.objects.filter(ingestion=intake, review_status=ReviewStatus.SUGGESTED))
         # Accepting changes the claims, so the periodic re-scan links them again, as it would within 15 minutes.
         relink_stale.delay()
         tally.story_ms.append((time.perf_counter() - started) * 1000)
