@@ -295,6 +295,8 @@ class Tally:
     system_links_right: int = 0
     lookalikes: int = 0
     lookalikes_linked: int = 0
+    intakes: int = 0
+    intakes_failed: int = 0
     story_ms: list[float] = field(default_factory=list)
     misses: dict[str, list[str]] = field(default_factory=dict)
     false: dict[str, list[str]] = field(default_factory=dict)
@@ -302,8 +304,9 @@ class Tally:
     def add(self, other: Tally) -> None:
         for name in ("statements", "statements_found", "propositions", "proposed", "matched", "links"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("links_found", "system_links", "system_links_right", "lookalikes", "lookalikes_linked"):
+        for name in ("links_found", "system_links", "system_links_right", "lookalikes", "lookalikes_linked", "intakes"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.intakes_failed += other.intakes_failed
         self.story_ms += other.story_ms
         for mine, theirs in ((self.misses, other.misses), (self.false, other.false)):
             for kind, items in theirs.items():
@@ -637,7 +640,9 @@ def event_score(event: Event) -> Tally:
     story_id, ingested = event_ingest(event, tally)
     mapped: Mapping_ = {}
     for intake in ingested:
+        tally.intakes += 1
         if intake.error:
+            tally.intakes_failed += 1
             tally.miss("intakes", f"[{intake.story.id}] {intake.error}")
         recorded = recorded_statements(intake.source_id) if intake.source_id is not None else []
         story_score(intake.story, recorded, event.propositions, tally, mapped)
@@ -660,6 +665,9 @@ def print_figures(name: str, tally: Tally) -> None:
         f"  {tally.per_story_ms:.0f} ms a story",
         flush=True,
     )
+    if tally.intakes_failed:
+        # A failed intake's suggestions may still be stored (and are scored); it was neither accepted nor timed.
+        print(f"{'':<22} {tally.intakes_failed} of {tally.intakes} intakes failed: {tally.misses['intakes'][0]}")
 
 
 def print_errors(tally: Tally, count: int) -> None:
