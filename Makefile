@@ -29,6 +29,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/claimreview.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/coverage.py
 
 worker: $(RUNTIME_STAMP)
 	$(BIN)/celery --app config worker --queues celery,ingest,linking,notifications --loglevel INFO

@@ -3,9 +3,11 @@
 `claim_review` writes the JSON-LD that the claim's public page embeds.
 `claimreviews_import` reads ClaimReview JSON-LD (an object, a list, an
 `@graph`, or the `<script type="application/ld+json">` blocks of an HTML page)
-into claims, sources, actors and published verdicts marked as imported. A
-review is known by its page's URL, so importing a document twice changes
-nothing, and importing a changed review updates what it imported before.
+into claims, sources, actors and verdicts marked as imported: published with a
+claim new to this deployment, received beside a claim it already has in the
+same words. A review is known by its page's URL, so importing a document twice
+changes nothing, and importing a changed review updates what it imported
+before; this deployment's own reviews (its claim pages) are skipped.
 """
 
 import json
@@ -14,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,14 +26,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from claims.models import Claim, ClaimStatus, Rating, ReviewStatus, Stance, Statement, Verdict
-from claims.review.services import verdict_import_publish
-from claims.selectors import RatingScale, rating_scale
+from claims.models import Claim, Rating, ReviewStatus, Stance, Statement, Verdict
+from claims.review.services import ImportedVerdict, verdict_import_publish, verdict_import_receive
+from claims.selectors import RatingScale, actor_most_quoted, rating_scale
 from claims.services import claim_create, statement_record
 from core.dates import day_moment
 from core.text import fold
@@ -234,16 +237,43 @@ def _creative_work(source: Source) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- in
 
 
+class Outcome(StrEnum):
+    """What the import did with one review."""
+
+    CREATED = "created"  # a new claim, published with the review's verdict
+    UPDATED = "updated"  # what an earlier import of the review stored, brought up to date
+    UNCHANGED = "unchanged"  # imported before, as it is
+    JOINED = "joined"  # a claim in the same words was already here: the verdict is received beside it
+    SKIPPED = "skipped"  # this deployment's own review of its claim: nothing to import
+
+
+@dataclass(frozen=True)
+class ImportedReview:
+    """One review the import read: its address, what became of it, and the claim it concerns (none for this
+    deployment's own review of a claim that is no longer there)."""
+
+    url: str
+    outcome: Outcome
+    claim: Claim | None
+
+
 @dataclass
 class ClaimReviewImport:
-    """What an import did: reviews that made new claims, that changed what an earlier import stored, and that
-    were already there as they are; the claims they concern; and why any review was left out."""
+    """What an import did: how many reviews had each outcome, each review read in the document's order, and
+    why any review was left out."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    claims: list[Claim] = field(default_factory=list)
+    joined: int = 0
+    skipped: int = 0
+    reviews: list[ImportedReview] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def claims(self) -> list[Claim]:
+        """The claims the reviews read concern, in order."""
+        return [review.claim for review in self.reviews if review.claim is not None]
 
 
 @dataclass(frozen=True)
@@ -262,27 +292,61 @@ class _Review:
 
 
 def claimreviews_import(*, document: object, by: User | None) -> ClaimReviewImport:
-    """Read other fact-checkers' ClaimReviews into published, imported verdicts; safe to repeat.
+    """Read other fact-checkers' ClaimReviews into imported verdicts; safe to repeat.
 
-    Raises ValidationError when the document holds no ClaimReview; a bad review among good ones is reported
-    in `errors` and the others are imported.
+    A review of a claim already recorded in the same words is received beside that claim, which it neither
+    publishes nor duplicates; only a claim new to this deployment is published with the review's verdict.
+    This deployment's own reviews (of its public claim pages) are skipped. Raises ValidationError when the
+    document holds no ClaimReview; a bad review among good ones is reported in `errors` and the others are
+    imported.
     """
     reviews = _reviews_in(document)
     result = ClaimReviewImport()
     for number, node in enumerate(reviews, start=1):
         where = node.get("url") if isinstance(node.get("url"), str) else f"review {number}"
+        own = _own_page(node)
         try:
-            review = _parse(node)
-            with transaction.atomic():
-                outcome, claim = _import_one(review, by)
+            if own is not None:
+                outcome, claim = Outcome.SKIPPED, Claim.objects.filter(pk=own[1]).first()
+                where = own[0]
+            else:
+                review = _parse(node)
+                where = review.url
+                with transaction.atomic():
+                    outcome, claim = _import_one(review, by)
         except ValidationError as error:
             if len(reviews) == 1:
                 raise  # the one review the document holds: refused, field by field
             result.errors.append(f"{where}: {'; '.join(_messages(error))}")
             continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
-        result.claims.append(claim)
+        setattr(result, outcome.value, getattr(result, outcome.value) + 1)
+        result.reviews.append(ImportedReview(url=where, outcome=outcome, claim=claim))
     return result
+
+
+def _own_page(node: dict[str, Any]) -> tuple[str, int] | None:
+    """The address and claim of this deployment's public claim page that the review's `url` or `@id` is: the
+    review is this deployment's own, as its feed and pages publish it."""
+    site = urlsplit(settings.ATTEST_SITE_URL)
+    prefix = site.path.rstrip("/")
+    for key in ("url", "@id"):
+        address = _text(node.get(key))
+        try:
+            found = urlsplit(address)
+            # The same site over http or https; its port, if it names one.
+            if not found.hostname or (found.hostname, found.port) != (site.hostname, site.port):
+                continue
+        except ValueError:
+            continue
+        if not found.path.startswith(f"{prefix}/"):
+            continue
+        try:
+            match = resolve(found.path.removeprefix(prefix))
+        except Resolver404:
+            continue
+        if match.view_name == "claims:public-claim":
+            return address, int(match.kwargs["pk"])
+    return None
 
 
 def _messages(error: ValidationError) -> list[str]:
@@ -486,7 +550,7 @@ def _moment(day: date | None) -> datetime | None:
     return day_moment(day) if day else None
 
 
-def _import_one(review: _Review, by: User | None) -> tuple[str, Claim]:
+def _import_one(review: _Review, by: User | None) -> tuple[Outcome, Claim]:
     with pghistory.context(claimreview_import=review.url, **({"user": by.pk} if by else {})):
         page, _ = source_record(
             title=review.headline or f"Review of “{review.claim_text[:200]}”",
@@ -496,36 +560,48 @@ def _import_one(review: _Review, by: User | None) -> tuple[str, Claim]:
             created_by=by,
         )
         existing = Verdict.objects.select_related("claim", "rating").filter(imported_from=page).first()
-        changed = existing is None
+        changed = False
         if existing is None:
-            claim = _claim_for(review, by)
+            twin = _twin(review.claim_text)
+            received = twin is not None
+            claim = twin or claim_create(text=review.claim_text, created_by=by)
         else:
+            received = existing.status == Verdict.Status.RECEIVED
             claim = existing.claim
-            if claim.text != review.claim_text:
+            if not received and claim.text != review.claim_text:
                 # The claim exists only through this review, so it follows the review's wording.
-                claim.text = review.claim_text
-                claim.full_clean()
-                Claim.objects.filter(pk=claim.pk).update(
-                    text=claim.text, folded_text=claim.folded_text, version=claim.version + 1, updated_at=timezone.now()
-                )
+                _reword(claim, review.claim_text)
                 changed = True
         if review.headline and page.title != review.headline:
             source_update(source=page, title=review.headline)
             changed = True
-        changed |= _statements_record(claim, review, page, by)
-        _, verdict_changed = verdict_import_publish(
-            claim=claim,
-            source=page,
+        changed |= _statements_record(claim, review, page, by, received=received)
+        imported = ImportedVerdict(
             rating=review.rating,
             rating_name=review.rating_name,
             conclusion=review.conclusion,
             published_at=_moment(review.date_published),
-            by=by,
         )
+        verdict_import = verdict_import_receive if received else verdict_import_publish
+        _, verdict_changed = verdict_import(claim=claim, source=page, imported=imported, by=by)
     claim = Claim.objects.get(pk=claim.pk)  # as the services left it
     if existing is None:
-        return "created", claim
-    return ("updated" if changed or verdict_changed else "unchanged"), claim
+        return (Outcome.JOINED if received else Outcome.CREATED), claim
+    return (Outcome.UPDATED if changed or verdict_changed else Outcome.UNCHANGED), claim
+
+
+def _reword(claim: Claim, text: str) -> None:
+    claim.text = text
+    try:
+        claim.full_clean()
+    except ValidationError as error:
+        # Not the other claim's number: the caller may not be allowed to read it.
+        raise ValidationError(
+            {"claimReviewed": "The review's new wording is that of another claim; the review was not updated."}
+        ) from error
+    Claim.objects.filter(pk=claim.pk).update(
+        text=claim.text, folded_text=claim.folded_text, version=claim.version + 1, updated_at=timezone.now()
+    )
 
 
 def _outlet(url: str, name: str) -> Any:
@@ -533,29 +609,25 @@ def _outlet(url: str, name: str) -> Any:
     return outlet_for_domain(domain=host, name=name) if host and "." in host else None
 
 
-def _claim_for(review: _Review, by: User | None) -> Claim:
-    """A claim for the review: the one already recorded in these words outside any story, if it is new or
-    itself imported, else a new one."""
-    twin = Claim.objects.filter(story=None, folded_text=fold(review.claim_text)).first()
-    if twin is None:
-        return claim_create(text=review.claim_text, created_by=by)
-    if twin.verdicts.filter(imported_from__isnull=True).exists() or twin.status not in (
-        ClaimStatus.NEW,
-        ClaimStatus.PUBLISHED,
-    ):
-        raise ValidationError(
-            {"claimReviewed": f"This desk checks the same claim itself (claim #{twin.pk}); the review is not imported."}
-        )
-    if twin.verdicts.filter(status=Verdict.Status.PUBLISHED).exists():
-        raise ValidationError(
-            {"claimReviewed": f"Claim #{twin.pk} already carries another fact-checker's published verdict."}
-        )
-    return twin
+def _twin(text: str) -> Claim | None:
+    """The claim already recorded in the review's words, in any story or none: the same folded text (as a story
+    holds a claim once), with or without the closing full stop fact-checkers add or drop. A published one
+    first, then the oldest."""
+    words = fold(text).rstrip(" .")
+    return (
+        Claim.objects.filter(folded_text__in=[words, f"{words}."])
+        .alias(published=Exists(Verdict.objects.filter(claim=OuterRef("pk"), status=Verdict.Status.PUBLISHED)))
+        .order_by("-published", "pk")
+        .first()
+    )
 
 
-def _statements_record(claim: Claim, review: _Review, page: Source, by: User | None) -> bool:
+def _statements_record(claim: Claim, review: _Review, page: Source, by: User | None, *, received: bool) -> bool:
     """Who made the claim, where: the author asserting it in its first appearance (else in the review page),
-    in the reviewer's words; the other appearances are recorded as sources. Returns whether anything was added."""
+    in the reviewer's words; the other appearances are recorded as sources. Returns whether anything was added.
+
+    On a claim the review was `received` beside, the statements are suggestions for the desk to accept: what
+    readers see of the desk's claim is the desk's."""
     added = False
     sources = []
     for appearance in review.appearances:
@@ -583,6 +655,7 @@ def _statements_record(claim: Claim, review: _Review, page: Source, by: User | N
                 stance=Stance.ASSERTS,
                 said_on=review.claim_date if number == 0 else None,
                 created_by=by,
+                review_status=ReviewStatus.SUGGESTED if received else ReviewStatus.ACCEPTED,
             )
             added = True
     return added
@@ -602,8 +675,10 @@ def _actor_for(author: dict[str, Any]) -> Actor:
         known = Actor.objects.filter(wikidata_id=wikidata).first()
         if known is not None:
             return known
+    kind = Actor.Kind.PERSON if _is_type(author, "Person") or "@type" not in author else Actor.Kind.ORGANISATION
     lookup = actor_lookup(name=name)
     if lookup.actor is not None:
         return lookup.actor
-    kind = Actor.Kind.PERSON if _is_type(author, "Person") or "@type" not in author else Actor.Kind.ORGANISATION
+    if lookup.is_ambiguous:
+        return actor_most_quoted(candidates=lookup.candidates, kind=kind)  # as ingestion resolves a speaker
     return actor_create(name=name, kind=kind, wikidata_id=wikidata)

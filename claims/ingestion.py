@@ -17,13 +17,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.attribution import Attribution, ExtractionUnavailable, extract_attributions
 from claims.attribution.lexicon import CUE_FORMS, INVERTING_VERBS
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
+from claims.selectors import actor_most_quoted
 from claims.services import claim_create, statement_record, story_create
 from core.http import FetchError, FetchTimeout, NotAnArticle
 from core.jobs import job_enqueue
@@ -93,24 +94,6 @@ def clean_link(url: str) -> str:
     return url
 
 
-class IdempotencyKeyReused(ValidationError):
-    """An idempotency key given again with a different story: the first request's intake stands."""
-
-
-def _same_request(ingestion: Ingestion, *, text: str, url: str, title: str, story: Story | None) -> bool:
-    try:
-        wanted_url = clean_link(url) if url.strip() else None
-        wanted_text = clean_pasted_text(text) if text.strip() else ""
-    except ValidationError:
-        return False
-    return (
-        (ingestion.url or None) == wanted_url
-        and ingestion.submitted_text == wanted_text
-        and ingestion.title == title.strip()
-        and ingestion.story_id == (story.pk if story is not None else None)
-    )
-
-
 @transaction.atomic
 def ingestion_request(
     *,
@@ -119,21 +102,8 @@ def ingestion_request(
     title: str = "",
     story: Story | None = None,
     requested_by: User | None = None,
-    idempotency_key: str | None = None,
 ) -> Ingestion:
-    """Record a story to read, from pasted text or a link, and queue the job that reads it.
-
-    With `idempotency_key`, a repeat of the same request gives the intake the first one made; the same key
-    with another story is refused with IdempotencyKeyReused.
-    """
-    if idempotency_key:
-        existing = Ingestion.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if not _same_request(existing, text=text, url=url, title=title, story=story):
-                raise IdempotencyKeyReused(
-                    "This Idempotency-Key was already used for a different story; send a new key for a new story."
-                )
-            return existing
+    """Record a story to read, from pasted text or a link, and queue the job that reads it."""
     if bool(text.strip()) == bool(url.strip()):
         raise ValidationError("Paste the story's text or give its link, not both and not neither.")
     ingestion = save_validated(
@@ -142,7 +112,6 @@ def ingestion_request(
             submitted_text=clean_pasted_text(text) if text.strip() else "",
             title=title.strip(),
             story=story,
-            idempotency_key=idempotency_key or None,
             created_by=requested_by,
         )
     )
@@ -448,14 +417,7 @@ def _actor_for(name: str, kind: str) -> Actor:
         if lookup.actor is not None:
             return lookup.actor
         if lookup.is_ambiguous:
-            # Two actors answer to the name: prefer one of the right kind, then the one most often quoted.
-            candidates = [actor for actor in lookup.candidates if actor.kind == SPEAKER_KINDS.get(kind)]
-            ranked = (
-                Actor.objects.filter(pk__in=[actor.pk for actor in (candidates or lookup.candidates)])
-                .annotate(quoted=Count("statements"))
-                .order_by("-quoted", "pk")
-            )
-            return ranked[0]
+            return actor_most_quoted(candidates=lookup.candidates, kind=SPEAKER_KINDS.get(kind))
     return actor_create(name=name[:200], kind=SPEAKER_KINDS.get(kind, Actor.Kind.PERSON))
 
 

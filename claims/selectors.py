@@ -1,5 +1,6 @@
 """Reads about claims, statements and links, shaped for the editors' lists and pages."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -245,6 +246,14 @@ def stories_visible(*, everything: bool) -> QuerySet[Story]:
     if everything:
         return Story.objects.all()
     return Story.objects.filter(Exists(claims_published().filter(story=OuterRef("pk"))))
+
+
+def actor_most_quoted(*, candidates: Sequence[Actor], kind: str | None) -> Actor:
+    """Of the actors who answer to one name, the one the name most likely means: of `kind` if any is, then
+    the one most often quoted."""
+    fitting = [actor for actor in candidates if actor.kind == kind] or list(candidates)
+    ranked = Actor.objects.filter(pk__in=[actor.pk for actor in fitting]).annotate(quoted=Count("statements"))
+    return ranked.order_by("-quoted", "pk")[0]
 
 
 @dataclass(frozen=True)

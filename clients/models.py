@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -173,3 +174,26 @@ class ThrottleWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start}: {self.hits}"
+
+
+class IdempotentRequest(models.Model):
+    """A write sent with an `Idempotency-Key`, and the answer it got: a retry with the same key and body is given
+    that answer again, whatever has changed since; the key belongs to the account that sent it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, address and body.")
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(encoder=DjangoJSONEncoder)
+    location = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            # Two clients may choose the same key; one client's two requests under one key are one request.
+            models.UniqueConstraint(fields=["user", "key"], name="idempotent_request_key_per_account"),
+            models.CheckConstraint(condition=Q(status_code__gte=100, status_code__lte=599), name="idempotent_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.status_code}"

@@ -15,12 +15,22 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clients.models import ApiClient, ApiToken, Event, Scope, ThrottleWindow, Webhook, WebhookAttempt, WebhookDelivery
+from clients.models import (
+    ApiClient,
+    ApiToken,
+    Event,
+    IdempotentRequest,
+    Scope,
+    ThrottleWindow,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from clients.selectors import token_digest, webhooks_for
 from core.http import FetchError, FetchTimeout, UnknownHost, UnsafeAddress, address_check, post
 from core.jobs import job_enqueue
@@ -317,3 +327,25 @@ def webhook_delivery_retry(*, delivery: WebhookDelivery) -> WebhookDelivery:
         job_enqueue("clients.tasks.deliver_webhook", delivery.pk, tried=delivery.attempts)
     delivery.refresh_from_db()
     return delivery
+
+
+def idempotent_request_find(*, user: User, key: str, fingerprint: str) -> IdempotentRequest | None:
+    """The answer stored for `key`, waiting for a concurrent request under the same key to finish first.
+
+    Inserting a placeholder takes the key: a concurrent request with the same key waits on the unique index
+    until the first one commits (and then finds its answer) or rolls back (and then takes the key itself).
+    Call inside the transaction of the write; None means this request goes ahead and idempotent_request_answer
+    records its answer.
+    """
+    try:
+        with transaction.atomic():
+            # 102 (still processing) until idempotent_request_answer, in the same transaction, records the answer.
+            IdempotentRequest.objects.create(user=user, key=key, fingerprint=fingerprint, status_code=102, body={})
+    except IntegrityError:
+        return IdempotentRequest.objects.get(user=user, key=key)
+    return None
+
+
+def idempotent_request_answer(*, user: User, key: str, status_code: int, body: Any, location: str) -> None:
+    """Record the answer to the request that took `key`, in the same transaction as its write."""
+    IdempotentRequest.objects.filter(user=user, key=key).update(status_code=status_code, body=body, location=location)

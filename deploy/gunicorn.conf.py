@@ -3,6 +3,11 @@
 import os
 import shutil
 import tempfile
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+from core.observability import access_log_atoms
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -17,6 +22,16 @@ max_requests_jitter = max_requests // 10
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request_id=%({x-request-id}o)s'
+
+
+class AccessLogger(Logger):
+    """gunicorn's logger, hiding any credential a client put in the address (`?access_token=...`)."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        return access_log_atoms(super().atoms(resp, req, environ, request_time))
+
+
+logger_class = AccessLogger
 
 # Prometheus' multiprocess mode: every worker writes its counters to one folder, emptied at start.
 if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:

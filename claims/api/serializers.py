@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims.api.representations import schema_org_rating
+from claims.claimreview import Outcome
 from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, Stance, Statement
 from claims.review.selectors import STEPS
 from claims.selectors import (
@@ -364,9 +365,25 @@ class MatchesSerializer(serializers.Serializer):
     matches = MatchSerializer(many=True)
 
 
+class ImportedReviewSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="The review's page, as the document gives it.")
+    outcome = serializers.ChoiceField(
+        choices=[outcome.value for outcome in Outcome],
+        help_text="created: a new claim, published with the review's verdict; updated or unchanged: imported "
+        "before; joined: the claim in the same words was already here, and the verdict is kept beside it "
+        "without publishing it; skipped: this deployment's own review of its claim.",
+    )
+    claim = ClaimSummarySerializer(
+        allow_null=True, help_text="The claim the review concerns; null for a claim the client may not read."
+    )
+
+
 class ClaimReviewImportedSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    claims = ClaimSummarySerializer(many=True)
+    joined = serializers.IntegerField(help_text="Reviews of a claim already here in the same words.")
+    skipped = serializers.IntegerField(help_text="This deployment's own reviews, which are not imported.")
+    reviews = ImportedReviewSerializer(many=True, help_text="Each review read, in the document's order.")
+    claims = ClaimSummarySerializer(many=True, help_text="The claims of `reviews` that the client may read.")
     errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]

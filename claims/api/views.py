@@ -4,10 +4,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, views
+from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -99,6 +100,27 @@ class ClaimViewSet(ReadViewSet):
 
     def visible(self) -> QuerySet[Claim]:
         return claims_visible(everything=self.everything)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, DjangoValidationError) and hasattr(exc, "error_dict"):
+            exc = DjangoValidationError({field: self.unnamed(errors) for field, errors in exc.error_dict.items()})
+        return super().handle_exception(exc)
+
+    def unnamed(self, errors: list[DjangoValidationError]) -> list[DjangoValidationError]:
+        """`errors` with a duplicate the caller may not read told of without its id or story, as links and
+        evidence answer of a claim the caller may not read: as if it were not there to name."""
+        return [
+            DjangoValidationError(
+                "The same claim is already recorded "
+                + ("in this story." if error.params["has_story"] else "without a story."),
+                code="duplicate",
+            )
+            if error.code == "duplicate"
+            and error.params
+            and not self.visible().filter(pk=error.params["claim"]).exists()
+            else error
+            for error in errors
+        ]
 
     def represent(self, rows: Sequence[Row]) -> list[dict[str, Any]]:
         """The claims of `rows` (from claim_rows) as this request may see them."""
@@ -373,17 +395,26 @@ class ClaimReviewViewSet(mixins.ListModelMixin, ApiViewSet):
     @action(detail=False, methods=["post"], url_path="import")
     def import_reviews(self, request: Request) -> Response:
         result = claimreviews_import(document=request.data, by=account(request))
+        # A review may join a claim this client cannot read: the answer does not name it.
+        readable = set(claims_visible(everything=self.everything).filter(pk__in=[c.pk for c in result.claims]))
+        reviews = [
+            {"url": review.url, "outcome": review.outcome, "claim": review.claim if review.claim in readable else None}
+            for review in result.reviews
+        ]
         body = {
             "created": result.created,
             "updated": result.updated,
             "unchanged": result.unchanged,
-            "claims": result.claims,
+            "joined": result.joined,
+            "skipped": result.skipped,
+            "reviews": reviews,
+            "claims": [review["claim"] for review in reviews if review["claim"] is not None],
             "errors": result.errors,
         }
         return Response(s.ClaimReviewImportedSerializer(body, context=self.get_serializer_context()).data)
 
 
-class MatchView(views.APIView):
+class MatchView(base.StrictQueryView):
     """The published claims a text repeats, best first, with their verdicts: open to every reader."""
 
     permission_classes: list[type] = []

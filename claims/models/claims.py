@@ -133,7 +133,10 @@ class Claim(FSMModelMixin, TimeStamped):
             models.CheckConstraint(
                 condition=Q(review_status__in=ReviewStatus.values), name="claim_review_status_valid"
             ),
-            models.UniqueConstraint(fields=["story", "folded_text"], name="claim_unique_per_story"),
+            # A claim without a story is recorded once too: NULL stories count as one.
+            models.UniqueConstraint(
+                fields=["story", "folded_text"], nulls_distinct=False, name="claim_unique_per_story"
+            ),
         ]
         indexes = [
             # Full-text retrieval of candidate claims for linking, and the API's word filter.
@@ -221,7 +224,13 @@ class Claim(FSMModelMixin, TimeStamped):
         twin = Claim.objects.filter(story=self.story, folded_text=self.folded_text).exclude(pk=self.pk).first()
         if twin is not None:
             where = f"in “{self.story}”" if self.story_id else "without a story"
-            raise ValidationError({"text": f"The same claim is already recorded {where} as claim #{twin.pk}."})
+            # The twin's id in params, so a caller who may not read the twin can be told less (claims.api).
+            duplicate = ValidationError(
+                "The same claim is already recorded %(where)s as claim #%(claim)s.",
+                code="duplicate",
+                params={"where": where, "claim": twin.pk, "has_story": bool(self.story_id)},
+            )
+            raise ValidationError({"text": duplicate})
 
 
 class Stance(models.TextChoices):

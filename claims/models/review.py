@@ -3,9 +3,10 @@
 A claim's place in review is its `status` (claims.models.claims.Claim); what
 the desk concludes is a Verdict. A claim has at most one draft verdict, the one
 being researched and reviewed, and at most one published verdict, the one
-readers see. Reopening a published claim as a correction starts a new draft
-that names the published verdict it corrects, which stays visible until the
-correction is published in its place.
+readers see; other fact-checkers' verdicts on it, imported from their
+ClaimReview markup, are kept beside them as received. Reopening a published
+claim as a correction starts a new draft that names the published verdict it
+corrects, which stays visible until the correction is published in its place.
 """
 
 import pghistory
@@ -60,6 +61,9 @@ class Verdict(TimeStamped):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         SUPERSEDED = "superseded", "Superseded by a correction"
+        # Another fact-checker's verdict on a claim this desk already has: kept beside the claim for the desk,
+        # never shown to readers, so that their review neither publishes nor duplicates the claim.
+        RECEIVED = "received", "Received from another fact-checker, not published"
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -115,7 +119,12 @@ class Verdict(TimeStamped):
     class Meta:
         ordering = ["claim", "-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["draft", "published", "superseded"]), name="verdict_status"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "superseded", "received"]), name="verdict_status"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="received") | Q(imported_from__isnull=False), name="verdict_received_is_imported"
+            ),
             models.UniqueConstraint(fields=["claim"], condition=Q(status="draft"), name="verdict_one_draft_per_claim"),
             models.UniqueConstraint(
                 fields=["claim"], condition=Q(status="published"), name="verdict_one_published_per_claim"

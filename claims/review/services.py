@@ -9,6 +9,7 @@ Refusals are exceptions a page or the API can show as they are:
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
@@ -260,16 +261,24 @@ def claim_publish(*, claim: Claim, by: User, expected_version: int | None = None
     return verdict
 
 
+@dataclass(frozen=True)
+class ImportedVerdict:
+    """Another fact-checker's verdict as their review gives it: the rating on this deployment's scale and in
+    their words, their conclusion, and when they published it (None when the review gives no date)."""
+
+    rating: Rating
+    rating_name: str
+    conclusion: str
+    published_at: datetime | None
+
+    def fields(self) -> dict[str, object]:
+        """The verdict's fields that the review sets, whenever it is imported."""
+        return {"rating": self.rating, "imported_rating": self.rating_name[:200], "conclusion": self.conclusion.strip()}
+
+
 @transaction.atomic
 def verdict_import_publish(
-    *,
-    claim: Claim,
-    source: Source,
-    rating: Rating,
-    rating_name: str,
-    conclusion: str,
-    published_at: datetime | None,
-    by: User | None,
+    *, claim: Claim, source: Source, imported: ImportedVerdict, by: User | None
 ) -> tuple[Verdict, bool]:
     """Publish another fact-checker's verdict on `claim`, read from their review page `source`, or bring the
     one imported from that page up to date: (verdict, whether anything changed).
@@ -281,17 +290,9 @@ def verdict_import_publish(
     if by is not None:
         _require(by, "claims.publish_claim", "publish imported verdicts")
     claim = claim_locked(claim=claim)
-    verdict = Verdict.objects.filter(imported_from=source).first()
-    if verdict is not None and verdict.claim_id != claim.pk:
-        raise ValidationError({"imported_from": f"This review is already imported for claim #{verdict.claim_id}."})
-    wanted = {"rating": rating, "imported_rating": rating_name[:200], "conclusion": conclusion.strip()}
+    verdict = _imported_from(source, claim)
     if verdict is not None:
-        stale = {name: value for name, value in wanted.items() if getattr(verdict, name) != value}
-        if published_at is not None and verdict.published_at != published_at:
-            stale["published_at"] = published_at
-        if not stale:
-            return verdict, False
-        return update_validated(verdict, stale), True
+        return _imported_refresh(verdict, imported)
     if claim.verdicts.filter(status=Verdict.Status.PUBLISHED).exists():
         raise ValidationError({"claim": f"Claim #{claim.pk} already has a published verdict."})
     if claim.status == ClaimStatus.NEW:
@@ -301,18 +302,50 @@ def verdict_import_publish(
         raise ValidationError(
             {"claim": f"Claim #{claim.pk} is {claim.get_status_display().lower()} at this desk; nothing was imported."}
         )
-    verdict = save_validated(
-        Verdict(
-            claim=claim,
-            status=Verdict.Status.PUBLISHED,
-            author=by,
-            published_by=by,
-            published_at=published_at or timezone.now(),
-            imported_from=source,
-            **wanted,
-        )
-    )
-    return verdict, True
+    verdict = Verdict(claim=claim, status=Verdict.Status.PUBLISHED, author=by, published_by=by, imported_from=source)
+    return _imported_refresh(verdict, imported)
+
+
+@transaction.atomic
+def verdict_import_receive(
+    *, claim: Claim, source: Source, imported: ImportedVerdict, by: User | None
+) -> tuple[Verdict, bool]:
+    """Keep another fact-checker's verdict on a claim this desk already has, read from their review page
+    `source`, beside the claim's own verdicts; or bring the one received from that page up to date:
+    (verdict, whether anything changed).
+
+    Readers never see a received verdict: the claim keeps its status and its published verdict, if it has one.
+    """
+    if by is not None:
+        _require(by, "claims.write_verdict", "record other fact-checkers' verdicts")
+    claim = claim_locked(claim=claim)  # one import at a time per claim
+    verdict = _imported_from(source, claim)
+    if verdict is None:
+        verdict = Verdict(claim=claim, status=Verdict.Status.RECEIVED, author=by, imported_from=source)
+    return _imported_refresh(verdict, imported)
+
+
+def _imported_from(source: Source, claim: Claim) -> Verdict | None:
+    """The verdict already imported from the review page `source`, which must be `claim`'s."""
+    verdict = Verdict.objects.filter(imported_from=source).first()
+    if verdict is not None and verdict.claim_id != claim.pk:
+        raise ValidationError({"imported_from": f"This review is already imported for claim #{verdict.claim_id}."})
+    return verdict
+
+
+def _imported_refresh(verdict: Verdict, imported: ImportedVerdict) -> tuple[Verdict, bool]:
+    """Save a new imported verdict, dated now if the review gives no date, or bring a stored one up to date."""
+    if verdict.pk is None:
+        for name, value in imported.fields().items():
+            setattr(verdict, name, value)
+        verdict.published_at = imported.published_at or timezone.now()
+        return save_validated(verdict), True
+    stale = {name: value for name, value in imported.fields().items() if getattr(verdict, name) != value}
+    if imported.published_at is not None and verdict.published_at != imported.published_at:
+        stale["published_at"] = imported.published_at
+    if not stale:
+        return verdict, False
+    return update_validated(verdict, stale), True
 
 
 @transaction.atomic

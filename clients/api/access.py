@@ -19,6 +19,9 @@ class ClientOnly(BasePermission):
     message = "Only an API client's token may manage webhooks."
 
     def has_permission(self, request: Request, view: Any) -> bool:
+        # OPTIONS describes the endpoint, not a client's webhooks; a browser's preflight carries no token.
+        if request.method == "OPTIONS":
+            return True
         if not request.user.is_authenticated:
             raise NotAuthenticated("Managing webhooks needs the token of an API client.")
         token = token_of(request)

@@ -5,18 +5,28 @@ from typing import Any
 from django.contrib.auth.models import User
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, ValidationError
 from rest_framework.request import Request
 
 from clients.models import ApiToken
 from clients.selectors import token_for_secret
 from clients.services import token_touch
+from core.observability import is_credential_parameter
+
+IN_THE_ADDRESS = (
+    "Send the token in the Authorization header (`Authorization: Bearer <token>`), never in the address: "
+    "addresses are logged and kept in browsers' histories. Treat a token sent this way as seen; revoke it."
+)
 
 
 class ApiTokenAuthentication(BaseAuthentication):
-    """A bearer token issued to an API client; a revoked or unknown token is refused with 401."""
+    """A bearer token issued to an API client; a revoked or unknown token is refused with 401, one in the query
+    string (`?access_token=`, `?api_key=`...) with 400."""
 
     def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
+        in_address = sorted(name for name in request.query_params if is_credential_parameter(name))
+        if in_address:
+            raise ValidationError({name: [IN_THE_ADDRESS] for name in in_address})
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != b"bearer":
             return None

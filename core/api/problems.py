@@ -1,7 +1,8 @@
 """Errors as RFC 9457 problem details, from one handler, for every error the API gives.
 
-Each body is `application/problem+json` with `type`, `title`, `status`, `detail`, `instance` and, for invalid
-input, `errors`: the messages by field, the field named by its path (`statements.0.quote`).
+Each body is `application/problem+json` with `type`, `title`, `status`, `detail`, `instance` (the address asked
+for, credentials hidden) and, for invalid input, `errors`: the messages by field, the field named by its path
+(`statements.0.quote`).
 """
 
 import logging
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from core.exceptions import status_of
+from core.observability import redact_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +120,7 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every exception becomes a problem response; an unexpected one is logged as a 500."""
     request = context.get("request")
-    instance = request.get_full_path() if request is not None else ""
+    instance = redact_credentials(request.get_full_path()) if request is not None else ""
     api_exc = _as_api_exception(exc)
     headers: dict[str, str] = {}
     if api_exc is None:
@@ -162,7 +164,9 @@ def _response(body: dict, status_code: int, headers: dict[str, str], request: An
 def problem_response(request: HttpRequest, status_code: int, detail: str) -> JsonResponse:
     """A problem document for a failure outside DRF's views (Django's own handlers)."""
     return JsonResponse(
-        problem(status_code, detail, request.get_full_path()), status=status_code, content_type=PROBLEM_TYPE
+        problem(status_code, detail, redact_credentials(request.get_full_path())),
+        status=status_code,
+        content_type=PROBLEM_TYPE,
     )
 
 

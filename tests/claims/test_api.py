@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from claims.models import Claim, ClaimLink, ClaimStatus, Verdict
 from claims.review.services import claim_reopen
 from tests import factories
-from tests.api import World, problem_of, publish
+from tests.api import World, problem_of, publish, token_client
 
 CLAIMS = "/api/v1/claims"
 
@@ -234,6 +234,28 @@ def test_duplicate_claim_is_a_400_naming_the_field(desk_writer: APIClient, opene
     response = desk_writer.post(CLAIMS, {"text": opened_fire.text, "story": opened_fire.story_id}, format="json")
     assert response.status_code == 400
     assert "text" in problem_of(response)["errors"]
+
+
+def test_a_duplicate_of_a_claim_the_caller_may_not_read_is_refused_without_naming_it(
+    desk_writer: APIClient, world: World
+) -> None:
+    writer, _ = token_client(name="Partner desk", roles=["editor"], scopes=["read:published", "write"])
+    for text in (world.unpublished.text, world.unpublished.text.upper()):
+        response = writer.post(CLAIMS, {"text": text, "story": world.unpublished.story_id}, format="json")
+        assert response.status_code == 400, response.content
+        problem = problem_of(response)
+        assert problem["errors"] == {"text": ["The same claim is already recorded in this story."]}
+        assert f"#{world.unpublished.pk}" not in response.content.decode()
+        assert "Bridge budget row" not in response.content.decode()
+    # A published twin, and any twin for the desk, is named, with where it is.
+    published = writer.post(CLAIMS, {"text": world.published.text, "story": world.published.story_id}, format="json")
+    assert f"as claim #{world.published.pk}" in problem_of(published)["errors"]["text"][0]
+    desk = desk_writer.post(
+        CLAIMS, {"text": world.unpublished.text, "story": world.unpublished.story_id}, format="json"
+    )
+    assert problem_of(desk)["errors"]["text"] == [
+        f"The same claim is already recorded in “Bridge budget row” as claim #{world.unpublished.pk}."
+    ]
 
 
 def test_unknown_fields_are_refused(desk_writer: APIClient, story: Any) -> None:

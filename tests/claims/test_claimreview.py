@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from claims.claimreview import claim_review, claimreviews_import
 from claims.models import Claim, ClaimStatus, Statement, Verdict
 from claims.review.selectors import claim_history
 from sources.models import Actor, Source
-from tests import factories
+from tests import api, factories
+from tests.api import World
 from tests.claims.published import publish
 
 SCHEMAORG = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "schemaorg"
@@ -293,3 +295,159 @@ def test_claim_review_conforms_to_the_schema_org_shapes(published_claim: Claim, 
 
     assert conforms, report
     assert not broken_conforms  # the shapes do catch a malformed review
+
+
+# ---------------------------------------------------------------------------------------------- twins
+
+
+def _feed(client: APIClient) -> list[dict[str, Any]]:
+    """Every review of the API's ClaimReview feed, page after page."""
+    reviews: list[dict[str, Any]] = []
+    page: str | None = "/api/v1/claimreviews"
+    while page:
+        body = client.get(page).json()
+        reviews += body["results"]
+        page = body["next"]
+    return reviews
+
+
+def _state() -> tuple[int, ...]:
+    counts = [model.objects.count() for model in (Claim, Verdict, Statement, Source, Actor)]
+    return (*counts, Claim.objects.filter(status=ClaimStatus.PUBLISHED).count())
+
+
+@pytest.mark.django_db
+def test_importing_this_deployments_own_feed_adds_nothing(
+    desk_writer: APIClient, anonymous: APIClient, world: World, editor: User, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ATTEST_SITE_URL = "https://desk.example/"
+    (imported,) = claimreviews_import(document=REVIEW, by=editor).claims  # exported as this site's page
+    feed = _feed(anonymous)
+    ours = {world.published.pk, world.other_published.pk, imported.pk}
+    before = _state()
+
+    response = desk_writer.post("/api/v1/claimreviews/import", {"@graph": feed}, format="json")
+    page = anonymous.get(f"/claims/{world.published.pk}/").content.decode()
+    from_page = claimreviews_import(document=page, by=editor)
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["created"], body["updated"], body["joined"], body["skipped"], body["errors"]) == (0, 0, 0, 3, [])
+    assert {review["claim"]["id"] for review in body["reviews"]} == ours
+    assert {review["outcome"] for review in body["reviews"]} == {"skipped"}
+    assert (from_page.skipped, from_page.claims) == (1, [world.published])
+    assert _state() == before
+    assert _feed(anonymous) == feed
+
+
+@pytest.mark.django_db
+def test_a_review_by_id_of_this_deployments_claim_page_is_skipped(world: World, editor: User) -> None:
+    review = {**REVIEW, "@id": f"http://127.0.0.1:8000/claims/{world.published.pk}/#review", "url": None}
+    before = _state()
+
+    result = claimreviews_import(document=review, by=editor)
+
+    assert (result.skipped, result.claims) == (1, [world.published])
+    assert _state() == before
+
+
+@pytest.mark.django_db
+def test_a_foreign_review_of_an_unpublished_claim_joins_it_unseen(
+    world: World, anonymous: APIClient, desk_writer: APIClient
+) -> None:
+    partner, _ = api.token_client(name="Partner importer", roles=["editor"], scopes=["read:published", "write"])
+    review = {
+        **REVIEW,
+        "url": "https://factcheck.example/treasurer",
+        "claimReviewed": "the treasurer has NO money left",
+    }
+    before = _state()
+
+    response = partner.post("/api/v1/claimreviews/import", review, format="json")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["created"], body["joined"], body["claims"]) == (0, 1, [])
+    assert body["reviews"] == [{"url": review["url"], "outcome": "joined", "claim": None}]
+    assert f"#{world.unpublished.pk}" not in response.content.decode()
+    assert _state()[0] == before[0]  # no second claim
+    claim = Claim.objects.get(pk=world.unpublished.pk)
+    assert claim.status == ClaimStatus.NEW
+    assert not claim.verdicts.filter(status=Verdict.Status.PUBLISHED).exists()
+    received = Verdict.objects.get(imported_from__url=review["url"])
+    assert (received.claim, received.status, received.imported_rating) == (claim, "received", "Pants on Fire")
+    assert claim.text not in [review["claimReviewed"] for review in _feed(anonymous)]
+    assert anonymous.get(f"/claims/{claim.pk}/").status_code == 404
+    matches = anonymous.post("/api/v1/match", {"text": claim.text}, format="json").json()["matches"]
+    assert claim.pk not in [match["claim"]["id"] for match in matches]
+    # The desk, which reads everything, is told which claim the review joined.
+    again = desk_writer.post("/api/v1/claimreviews/import", review, format="json").json()
+    assert (again["unchanged"], [summary["id"] for summary in again["claims"]]) == (1, [claim.pk])
+
+
+@pytest.mark.django_db
+def test_a_foreign_review_of_a_published_claims_text_is_joined(published_claim: Claim, editor: User) -> None:
+    readers_see = claim_review(published_claim)
+    review = {**REVIEW, "claimReviewed": "“the new bridge will open in march”"}
+
+    result = claimreviews_import(document=review, by=editor)
+
+    assert (result.created, result.joined, result.claims) == (0, 1, [published_claim])
+    assert Claim.objects.count() == 1
+    received = Verdict.objects.get(imported_from__url=REVIEW["url"])
+    assert (received.claim, received.status) == (published_claim, "received")
+    assert received.rating is not None
+    assert received.rating.slug == "false"
+    assert claim_review(published_claim) == readers_see  # the desk's verdict and attributions, as before
+    assert Statement.objects.get(claim=published_claim, speaker__name="Serena Wolf").review_status == "suggested"
+
+
+@pytest.mark.django_db
+def test_a_second_fact_checkers_review_joins_the_claim_the_first_one_made(editor: User) -> None:
+    (claim,) = claimreviews_import(document=REVIEW, by=editor).claims
+    other = {**REVIEW, "url": "https://factcheck.example/45000-deaths", "author": {"name": "Example Check"}}
+
+    result = claimreviews_import(document=other, by=editor)
+
+    assert (result.created, result.joined, result.errors, result.claims) == (0, 1, [], [claim])
+    assert Claim.objects.count() == 1
+    published = Verdict.objects.get(claim=claim, status=Verdict.Status.PUBLISHED)
+    assert published.imported_from == Source.objects.get(url=REVIEW["url"])  # the first review's, still
+
+
+@pytest.mark.django_db
+def test_importing_a_foreign_feed_twice_leaves_the_same_state(world: World, editor: User) -> None:
+    feed = [
+        {**REVIEW, "url": "https://factcheck.example/bridge", "claimReviewed": world.published.text},
+        {**REVIEW, "url": "https://factcheck.example/treasurer", "claimReviewed": world.unpublished.text},
+        REVIEW,
+    ]
+    first = claimreviews_import(document=feed, by=editor)
+    state = _state()
+    verdicts = list(Verdict.objects.order_by("pk").values())
+
+    second = claimreviews_import(document=feed, by=editor)
+
+    assert (first.joined, first.created, first.errors) == (2, 1, [])
+    assert (second.unchanged, second.joined, second.created, second.updated) == (3, 0, 0, 0)
+    assert second.claims == first.claims == [world.published, world.unpublished, first.claims[2]]
+    assert _state() == state
+    assert list(Verdict.objects.order_by("pk").values()) == verdicts
+
+
+@pytest.mark.django_db
+def test_an_author_name_several_actors_answer_to_is_the_most_quoted_of_its_kind(editor: User) -> None:
+    factories.ActorFactory(name="Serena Wolf")
+    quoted = factories.ActorFactory(name="Serena J. Wolf", aliases=["Serena Wolf"])
+    factories.StatementFactory(speaker=quoted)
+    factories.ActorFactory(name="Serena Wolf Foundation", kind=Actor.Kind.ORGANISATION, aliases=["Serena Wolf"])
+    factories.StatementFactory(speaker=Actor.objects.get(name="Serena Wolf Foundation"))
+    factories.StatementFactory(speaker=Actor.objects.get(name="Serena Wolf Foundation"))
+    review = copy.deepcopy(REVIEW)
+    del review["itemReviewed"]["author"]["sameAs"]
+    actors = Actor.objects.count()
+
+    (claim,) = claimreviews_import(document=review, by=editor).claims
+
+    assert Statement.objects.get(claim=claim).speaker == quoted  # a person, as the review says, and quoted before
+    assert Actor.objects.count() == actors

@@ -99,6 +99,14 @@ def test_claim_duplicate_in_story_refused_by_database(opened_fire: Claim) -> Non
         )
 
 
+def test_claim_duplicate_without_story_refused_by_database(db: None) -> None:
+    # Two imports of other fact-checkers' reviews of one new claim, at the same moment, each find no claim yet.
+    first = claim_create(text="Oscar Pérez is a terrorist.")
+
+    with pytest.raises(IntegrityError, match="claim_unique_per_story"), transaction.atomic():
+        Claim.objects.create(text=first.text, folded_text=first.folded_text, story=None)
+
+
 def test_claim_without_words_refused(story: Story) -> None:
     with pytest.raises(ValidationError) as refused:
         claim_create(text="   ", story=story)

@@ -116,8 +116,9 @@ def factories_client() -> ApiClient:
 
 
 @pytest.fixture
-def publish_claim(researcher: User, reviewer: User, editor: User) -> Callable[[Claim], None]:
-    """Take a claim through review to publication, as the desk would."""
+def publish_claim(researcher: User, reviewer: User, editor: User, rating_scale: None) -> Callable[[Claim], None]:
+    """Take a claim through review to publication, as the desk would (on the default scale, which a test that
+    commits its transactions has to make again)."""
     return lambda claim: publish(claim, researcher=researcher, reviewer=reviewer, editor=editor)
 
 

@@ -1,13 +1,18 @@
 """The outlet, actor and source endpoints, and sending a story to read with an Idempotency-Key."""
 
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from claims.models import Ingestion
+from sources.models import Source
 from tests import factories
-from tests.api import World, problem_of
+from tests.api import World, problem_of, token_client
 
 STORY = "The mayor said the new bridge would open in March. Councillors denied it."
 
@@ -84,6 +89,64 @@ def test_the_same_idempotency_key_and_body_give_the_same_intake(desk_writer: API
     assert Ingestion.objects.count() == 1
 
 
+def test_a_retry_after_the_job_ran_gets_the_first_answer_again(desk_writer: APIClient, db: None) -> None:
+    first = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-job")
+    assert first.status_code == 202, first.content
+    # What the job does meanwhile: it opens a story for the intake and reads it.
+    Ingestion.objects.filter(pk=first.json()["id"]).update(
+        story=factories.StoryFactory(), status=Ingestion.Status.RUNNING, progress=40
+    )
+    again = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-job")
+    assert (again.status_code, again.json(), again["Location"]) == (202, first.json(), first["Location"])
+    assert Ingestion.objects.count() == 1
+
+
+def test_a_source_stored_as_given_is_answered_once_per_key(desk_writer: APIClient, db: None) -> None:
+    body = {"extract": False, "title": "The mayor's statement", "text": STORY}
+    first = desk_writer.post("/api/v1/sources", body, format="json", HTTP_IDEMPOTENCY_KEY="k-source")
+    again = desk_writer.post("/api/v1/sources", body, format="json", HTTP_IDEMPOTENCY_KEY="k-source")
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    assert Source.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_with_one_key_make_one_intake(monkeypatch: pytest.MonkeyPatch) -> None:
+    from claims.api.sources import views
+
+    client, _ = token_client(name="Busy desk", roles=["editor"], scopes=["write", "read:all"])
+    inside, answers = threading.Event(), {}
+    original = views.ingestion_request
+
+    def slow_first(**kwargs: Any) -> Ingestion:
+        intake = original(**kwargs)
+        if not inside.is_set():
+            inside.set()
+            time.sleep(1)  # the second request arrives while the first has written but not committed
+        return intake
+
+    monkeypatch.setattr(views, "ingestion_request", slow_first)
+
+    def send(name: str) -> None:
+        try:
+            answers[name] = client.post(
+                "/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-race"
+            )
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send, args=("first",))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=send, args=("second",))
+    second.start()
+    first.join()
+    second.join()
+    assert (answers["first"].status_code, answers["second"].status_code) == (202, 202), answers["second"].content
+    assert answers["second"].json() == answers["first"].json()
+    assert Ingestion.objects.count() == 1
+
+
 def test_the_same_idempotency_key_with_another_body_is_a_422(desk_writer: APIClient, db: None) -> None:
     desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
     other = desk_writer.post("/api/v1/sources", {"text": STORY + " More."}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
@@ -93,8 +156,6 @@ def test_the_same_idempotency_key_with_another_body_is_a_422(desk_writer: APICli
 
 
 def test_idempotency_keys_belong_to_their_client(desk_writer: APIClient, db: None) -> None:
-    from tests.api import token_client
-
     other, _ = token_client(name="Other desk", roles=["editor"], scopes=["write", "read:all"])
     first = desk_writer.post("/api/v1/sources", {"text": STORY}, format="json", HTTP_IDEMPOTENCY_KEY="same")
     second = other.post("/api/v1/sources", {"text": STORY + " Other."}, format="json", HTTP_IDEMPOTENCY_KEY="same")

@@ -1,6 +1,5 @@
 """Endpoints for outlets, actors and sources; a story sent to `/sources` is read by the ingestion job."""
 
-import re
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -15,11 +14,11 @@ from rest_framework.reverse import reverse
 from claims.api.serializers import IntakeSerializer
 from claims.api.sources import filters
 from claims.api.sources import serializers as s
-from claims.ingestion import IdempotencyKeyReused, ingestion_request
+from claims.ingestion import ingestion_request
 from claims.selectors import actors_visible, outlets_visible, sources_visible
+from clients.api.idempotency import HEADER, idempotent
 from core.api.access import account
 from core.api.base import ReadViewSet
-from core.api.problems import Unprocessable
 from sources.models import Actor, ActorAlias, Outlet, Source
 from sources.services import (
     actor_alias_add,
@@ -30,8 +29,6 @@ from sources.services import (
     source_create,
     source_update,
 )
-
-IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
 
 
 @extend_schema_view(list=extend_schema(summary="Outlets"), retrieve=extend_schema())
@@ -115,12 +112,13 @@ class SourceViewSet(ReadViewSet):
         summary="Send a story to read, or store a source",
         description="With `text` or `url` (one of them), a job reads the story and suggests who said what: the "
         "answer is 202 with the intake to poll (`Location`). Send an `Idempotency-Key` header to make retries "
-        "safe: the same key and body give the same intake; the same key with another body is a 422. With "
+        "safe: a retry with the same key and body gets the first answer again (status and body as first sent, "
+        "whatever the job has done since) and records nothing; the same key with another body is a 422. With "
         "`extract: false` the source is stored as given (201).",
         request=s.SourceSubmitSerializer,
         parameters=[
             OpenApiParameter(
-                "Idempotency-Key",
+                HEADER,
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 description="Up to 100 printable ASCII characters, unique per story you send.",
@@ -128,6 +126,7 @@ class SourceViewSet(ReadViewSet):
         ],
         responses={202: IntakeSerializer, 201: s.SourceDetailSerializer},
     )
+    @idempotent
     def create(self, request: Request) -> Response:
         data = self.input(s.SourceSubmitSerializer)
         if not data.pop("extract"):
@@ -137,21 +136,9 @@ class SourceViewSet(ReadViewSet):
             url = data.pop("url") or None
             source = source_create(**data, url=url, created_by=account(request))
             return self.respond(source, status.HTTP_201_CREATED)
-        key = request.headers.get("Idempotency-Key")
-        if key is not None and not IDEMPOTENCY_KEY.match(key):
-            raise exceptions.ValidationError({"Idempotency-Key": ["Give 1 to 100 printable ASCII characters."]})
-        try:
-            intake = ingestion_request(
-                text=data["text"],
-                url=data["url"],
-                title=data["title"],
-                story=data["story"],
-                requested_by=account(request),
-                # Keys are the client's own: two clients may choose the same one.
-                idempotency_key=f"api:{request.user.pk}:{key}" if key else None,
-            )
-        except IdempotencyKeyReused as error:
-            raise Unprocessable(" ".join(error.messages)) from error
+        intake = ingestion_request(
+            text=data["text"], url=data["url"], title=data["title"], story=data["story"], requested_by=account(request)
+        )
         address = reverse("api:intake-detail", args=[intake.pk], request=request)
         body = IntakeSerializer(intake, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": address})
