@@ -259,7 +259,7 @@ ADMIN = [
     r("admin:core_job_change",                     "GET", "job",         "login 403 403 200"),
     r("admin:core_job_history",                    "GET", "job",         "login 403 403 200"),
     r("admin:core_job_delete",                     "GET", "job",         "login 403 403 403"),
-    r("admin/config/job/<path:object_id>/",          "GET", "job",         "login 302 302 302"),
+    r("admin/core/job/<path:object_id>/",            "GET", "job",         "login 302 302 302"),
 ]
 # fmt: on
 
