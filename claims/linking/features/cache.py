@@ -1,0 +1,128 @@
+"""The analyses this process has made or read, and the version that says whether a stored one still holds.
+
+Analyses are kept in a bounded cache, so a claim compared with fifty candidates, or a candidate met again in
+the next job, is parsed once. `claims.linking.analyses` stores them in the database as `analysis_to_json`
+writes them, under `analyser_version()`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import sources.text
+from claims import attribution
+from claims.linking import lexicon
+from claims.linking.features import parsing
+from claims.linking.features.parsing import Analysis, Frame, Negation, Quantity
+
+_CACHE_SIZE = 8192
+
+# The code an analysis is made with: the parsing, every module of the project that parsing uses (the parser
+# attribution builds, the word lists, folding), and this module, which writes the stored form. The comparison
+# of two analyses is not among them: changing it leaves the stored analyses good.
+ANALYSIS_CODE: tuple[Path, ...] = tuple(
+    Path(module)
+    for module in (parsing.__file__, attribution.__file__, lexicon.__file__, sources.text.__file__, __file__)
+)
+
+_cache: OrderedDict[str, Analysis] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def analyses_known(texts: Iterable[str]) -> dict[str, Analysis]:
+    """The analyses this process holds of any of these texts."""
+    found: dict[str, Analysis] = {}
+    with _cache_lock:
+        for text in texts:
+            if text in _cache:
+                _cache.move_to_end(text)
+                found[text] = _cache[text]
+    return found
+
+
+def analyses_remember(analyses: Mapping[str, Analysis]) -> None:
+    """Keep these analyses for the next comparisons, the least recently used making way."""
+    with _cache_lock:
+        for text, analysis in analyses.items():
+            _cache[text] = analysis
+            _cache.move_to_end(text)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
+@lru_cache(maxsize=1)
+def analyser_version() -> str:
+    """What an analysis depends on: the language model and `ANALYSIS_CODE`, word lists included. A stored
+    analysis made by another version is not used (`claims.linking.analyses`)."""
+    meta = attribution._parser().meta
+    code = hashlib.sha256()
+    for module in ANALYSIS_CODE:
+        code.update(module.read_bytes())
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}/{code.hexdigest()[:12]}"
+
+
+def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
+    """The analysis as JSON. Mappings become lists of pairs: their order is the text's, and jsonb keeps no order."""
+    return {
+        "words": list(analysis.words),
+        "content": sorted(analysis.content),
+        "names": sorted(analysis.names),
+        "lemmas": sorted(analysis.lemmas),
+        "surface": list(analysis.surface.items()),
+        "phrases": list(analysis.phrases.items()),
+        "negations": [dataclasses.astuple(negation) for negation in analysis.negations],
+        "quantities": [dataclasses.astuple(quantity) for quantity in analysis.quantities],
+        "dates": [[kind, list(values.items())] for kind, values in analysis.dates.items()],
+        "frames": [
+            [sorted(value) if isinstance(value, frozenset) else value for value in dataclasses.astuple(frame)]
+            for frame in analysis.frames
+        ],
+        "gist": analysis.gist,
+        "heads": sorted(analysis.heads),
+        "said_of": sorted(analysis.said_of),
+        "stems": sorted(analysis.stems),
+        "broader": sorted(analysis.broader),
+    }
+
+
+def analysis_from_json(data: Mapping[str, Any]) -> Analysis:
+    """The analysis `analysis_to_json` wrote."""
+    frames = []
+    for predicate, verb, light, agent, patient, agent_text, patient_text, named_agent, reciprocal in data["frames"]:
+        frames.append(
+            Frame(
+                predicate=predicate,
+                verb=verb,
+                light=light,
+                agent=frozenset(agent),
+                patient=frozenset(patient),
+                agent_text=agent_text,
+                patient_text=patient_text,
+                named_agent=frozenset(named_agent),
+                reciprocal=reciprocal,
+            )
+        )
+    return Analysis(
+        words=tuple(data["words"]),
+        content=frozenset(data["content"]),
+        names=frozenset(data["names"]),
+        lemmas=frozenset(data["lemmas"]),
+        surface=dict(data["surface"]),
+        phrases=dict(data["phrases"]),
+        negations=tuple(Negation(*values) for values in data["negations"]),
+        quantities=tuple(Quantity(*values) for values in data["quantities"]),
+        dates={kind: dict(values) for kind, values in data["dates"]},
+        frames=tuple(frames),
+        gist=data["gist"],
+        heads=frozenset(data["heads"]),
+        said_of=frozenset(data["said_of"]),
+        stems=frozenset(data["stems"]),
+        broader=frozenset(data["broader"]),
+    )
