@@ -109,14 +109,14 @@ def _project_modules(source: Path) -> set[Path]:
     found: set[Path] = set()
     for node in ast.walk(ast.parse(source.read_text())):
         if isinstance(node, ast.ImportFrom) and node.module:
-            # `from claims.linking import lexicon` imports a module, `from sources.text import fold` a name.
+            # `from claims.linking import lexicon` imports a module, `from core.text import fold` a name.
             names = [f"{node.module}.{alias.name}" for alias in node.names]
         elif isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         else:
             continue
         for name in names:
-            if name.partition(".")[0] in {"claims", "sources"}:
+            if name.partition(".")[0] in {"claims", "sources", "core"}:
                 spec = _spec(name) or _spec(name.rpartition(".")[0])
                 assert spec is not None
                 assert spec.origin is not None

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import sources.text
+import core.text
 from claims import attribution
 from claims.linking import lexicon
 from claims.linking.features import parsing
@@ -28,8 +28,7 @@ _CACHE_SIZE = 8192
 # attribution builds, the word lists, folding), and this module, which writes the stored form. The comparison
 # of two analyses is not among them: changing it leaves the stored analyses good.
 ANALYSIS_CODE: tuple[Path, ...] = tuple(
-    Path(module)
-    for module in (parsing.__file__, attribution.__file__, lexicon.__file__, sources.text.__file__, __file__)
+    Path(module) for module in (parsing.__file__, attribution.__file__, lexicon.__file__, core.text.__file__, __file__)
 )
 
 _cache: OrderedDict[str, Analysis] = OrderedDict()
