@@ -324,10 +324,13 @@ def _record_suggestions(ingestion: Ingestion, source: Source, attributions: list
     # "It was reported that ...": nobody to attribute it to.
     spoken = [attribution for attribution in attributions if attribution.speaker]
     limit = int(settings.ATTEST_PROPOSITIONS_PER_STATEMENT)
-    found = story_propositions(text, spoken, limit=limit, group_of=_group_of)
+    # Every attribution, spoken or not, is passed on: "a pilot accused of…" is no part of the officials' claim.
+    found = story_propositions(text, attributions, limit=limit, group_of=_group_of)
     created = 0
     with transaction.atomic():
-        for attribution, propositions in zip(spoken, found.stated, strict=True):
+        for attribution, propositions in zip(attributions, found.stated, strict=True):
+            if attribution not in spoken:
+                continue
             speaker = _actor_for(attribution.speaker or "", attribution.speaker_kind)
             stance = stance_of(attribution, text)
             for proposition in propositions:

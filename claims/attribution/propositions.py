@@ -84,7 +84,8 @@ HEDGES = frozenset(
 IRREGULAR_PASTS = dict(
     pair.split(":")
     for pair in """
-    arise:arose burst:burst cost:cost cut:cut bet:bet upset:upset bear:bore beat:beat become:became begin:began bite:bit blow:blew break:broke bring:brought
+    arise:arose burst:burst cost:cost cut:cut bet:bet upset:upset bear:bore beat:beat become:became begin:began
+    bite:bit blow:blew break:broke bring:brought
     build:built buy:bought catch:caught choose:chose come:came dig:dug do:did draw:drew drive:drove eat:ate
     fall:fell feed:fed feel:felt fight:fought find:found flee:fled fly:flew forbid:forbade forget:forgot
     freeze:froze get:got give:gave go:went grow:grew hang:hung have:had hear:heard hide:hid hit:hit hold:held
@@ -556,6 +557,7 @@ class _Story:
         )
         entries: list[list[object]] = []  # [token, words, space after]
         number_changed: bool | None = None
+        head_form: dict[int, str] = {}
         index = 0
         while index < len(tokens):
             token = tokens[index]
@@ -571,8 +573,10 @@ class _Story:
             elif lower in NEGATIONS and token.dep_ == "neg" and not keep_negation:
                 rendering.denies = not rendering.denies
                 written = None
-                if lower in ("n't", "n’t") and entries and str(entries[-1][1]).lower() in ("do", "does", "did"):
-                    entries.pop()  # "don't want" → "want"
+                if entries and str(entries[-1][1]).lower() in ("do", "does", "did") and entries[-1][0] is not None:
+                    entries.pop()  # "don't want" → "want"; "does not answer" → "answer"
+                    if head.tag_ == "VB":
+                        head_form[head.i] = present_of(head.lemma_ or head.lower_, plural=_plural_subject(head))
             elif token.i in backshift_had or (
                 lower in DEICTIC_TIME and token.dep_ == "advmod" and (direct or lower == "now")
             ):
@@ -598,6 +602,8 @@ class _Story:
                 written = _named(attribution.speaker or token.text) + ("’s" if lower == "its" else "")
             elif backshift_had and token.dep_ == "auxpass" and token.head.i == head.i:
                 written = "were" if _plural_subject(head) else "was"  # "had been cut" → "was cut"
+            elif token.i in head_form:
+                written = head_form[token.i]
             elif token.i == head.i and backshift_had and not any(c.dep_ == "auxpass" for c in head.children):
                 written = _backshifted(head, _plural_subject(head))
             elif is_proper(token) and (index == 0 or not is_proper(tokens[index - 1])):
@@ -729,9 +735,9 @@ class _Story:
             if sentence.root.i in self.cues:
                 continue  # "…, officials say": the sentence is theirs
             if any(
-                len(sentence.text[qs - sentence.start_char : qe - sentence.start_char].split()) >= 3
+                len(self.doc.text[qs:qe].split()) >= 3
                 for qs, qe in self.quotes
-                if sentence.start_char <= qs < sentence.end_char
+                if qs < sentence.end_char and sentence.start_char < qe
             ):
                 continue  # a quotation nobody is credited with is not the outlet's assertion
             yield number
@@ -1022,12 +1028,12 @@ def _gist(doc: Doc) -> Gist:
     numbers: set[str] = set()
     negated = False
     for token in doc:
-        if token.is_punct or token.is_space or (token.is_stop and token.lower_ not in NEGATIONS):
+        if token.like_num or token.tag_ == "CD":
+            numbers.add(fold(token.text))  # before the stop words: "five" is one
+        elif token.is_punct or token.is_space or (token.is_stop and token.lower_ not in NEGATIONS):
             continue
-        if token.lower_ in NEGATIONS or token.dep_ == "neg":
+        elif token.lower_ in NEGATIONS or token.dep_ == "neg":
             negated = not negated
-        elif token.like_num or token.tag_ == "CD":
-            numbers.add(fold(token.text))
         elif is_proper(token):
             names.add(fold(token.text))
         elif token.pos_ in WORD_POS and token.lemma_.lower() not in LIGHT_VERBS:

@@ -17,7 +17,7 @@ EL_JUNQUITO = settings.BASE_DIR / "fixtures" / "el-junquito"
 
 
 @pytest.fixture
-def ingest(django_capture_on_commit_callbacks: Any) -> Callable[..., Ingestion]:
+def ingest(db: None, django_capture_on_commit_callbacks: Any) -> Callable[..., Ingestion]:
     def ingest(**given: Any) -> Ingestion:
         with django_capture_on_commit_callbacks(execute=True):
             ingestion = ingestion_request(**given)
@@ -83,11 +83,11 @@ def test_accused_of_doing_becomes_what_was_done() -> None:
 
 
 def test_a_denial_is_the_stance_on_the_positive_proposition(ingest: Callable[..., Ingestion]) -> None:
-    text = "Pedro Lima ran the port.\n\nHis mother Rosa Lima said her son never opened fire."
+    text = "Pedro Lima ran the port.\n\nThe harbour guard said Mr Lima never opened fire."
 
     ingestion = ingest(text=text)
 
-    [statement] = Statement.objects.filter(ingestion=ingestion)
+    [statement] = Statement.objects.filter(ingestion=ingestion, speaker__name="harbour guard")
     assert statement.claim.text == "Pedro Lima opened fire."
     assert statement.stance == Stance.DENIES
 
@@ -171,7 +171,7 @@ def test_a_very_long_quote_gives_a_bounded_number_of_propositions(
     settings.ATTEST_PROPOSITIONS_PER_STATEMENT = 3
     sentences = " ".join(f"Barge {number} sank at the pier." for number in range(1, 41))
 
-    ingestion = ingest(text=f"“{sentences}” the harbour master said.")
+    ingestion = ingest(text=f"The harbour master said: “{sentences}”")
 
     assert ingestion.status == Ingestion.Status.SUCCEEDED
     assert Statement.objects.filter(ingestion=ingestion).count() == 3
@@ -194,7 +194,7 @@ def f1(first: frozenset[str], second: frozenset[str]) -> float:
 # Equivalent wording: content-word F1 of 0.6 or more (lemmas, names and numbers), the measure the coverage
 # bench uses for propositions. The strict equivalence of the join is for merging claims, not for grading wording.
 EQUIVALENT = 0.6
-SEED_CLAIMS_REFOUND = 18
+SEED_CLAIMS_REFOUND = 24
 
 
 @pytest.mark.django_db
