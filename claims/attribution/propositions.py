@@ -896,8 +896,10 @@ def _is_proposition(clause: _Clause, tokens: list[Token]) -> bool:
     sentence_end = head.sent.end - 1
     if head.doc[sentence_end].text == "?" or any(t.text == "?" for t in tokens):
         return False
+    # The parser sometimes hangs the subject on the auxiliary: "the budget was gone".
+    verbs = [head, *(child for child in head.children if child.dep_ in ("aux", "auxpass"))]
     has_subject = clause.subject is not None or any(
-        child.dep_ in ("nsubj", "nsubjpass", "expl") for child in head.children
+        child.dep_ in ("nsubj", "nsubjpass", "expl") for verb in verbs for child in verb.children
     )
     if not has_subject:
         return False
