@@ -16,8 +16,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from claims import lexicon
 from claims.attribution import parse_with_lemmas
@@ -555,7 +556,7 @@ class _Story:
             if direct
             else bool(backshift_had) or (_progressive(head) and cue is not None and cue.tag_ == "VBD")
         )
-        entries: list[list[object]] = []  # [token, words, space after]
+        entries: list[list[Any]] = []  # [token, words, space after]
         number_changed: bool | None = None
         head_form: dict[int, str] = {}
         index = 0
@@ -691,7 +692,7 @@ class _Story:
             return None
         return self._person([t.text for t in _proper_words(subject)])
 
-    def _with_borrowed_subject(self, clause: _Clause, entries: list[list[object]]) -> list[list[object]]:
+    def _with_borrowed_subject(self, clause: _Clause, entries: list[list[Any]]) -> list[list[Any]]:
         """ "of stealing a military helicopter" with subject Oscar Pérez → "Oscar Pérez stole a military helicopter"."""
         head = clause.head
         subject = _named(self._names_in(clause.subject or ""))
@@ -789,7 +790,7 @@ def _proper_words(token: Token) -> list[Token]:
 AGREEMENT = {"are": "is", "were": "was", "have": "has", "do": "does", "am": "is", "’re": "is"}
 
 
-def _agree(entries: list[list[object]], head: Token) -> None:
+def _agree(entries: list[list[Any]], head: Token) -> None:
     """The verb agreeing with a singular subject that replaced "we" or "I": "we're negotiating" → "… is negotiating"."""
     for entry in entries:
         token = entry[0]
@@ -915,7 +916,7 @@ def _small_clause(head: Token, tokens: list[Token]) -> bool:
     return not head.tag_.startswith("VB") and any(child.dep_ == "nsubj" for child in head.children)
 
 
-def _with_copula(head: Token, entries: list[list[object]]) -> list[list[object]]:
+def _with_copula(head: Token, entries: list[list[Any]]) -> list[list[Any]]:
     subject = next(child for child in head.children if child.dep_ == "nsubj")
     after = max(t.i for t in subject.subtree)
     at = next((i for i, entry in enumerate(entries) if entry[0] is not None and entry[0].i > after), len(entries))
@@ -965,7 +966,7 @@ def _backshifted(head: Token, plural: bool) -> str:
     return past_of(lemma)
 
 
-def _noun_phrase(token: Token) -> object:
+def _noun_phrase(token: Token) -> Span:
     start = min(t.i for t in token.subtree if t.dep_ in ("det", "amod", "compound", "nummod") or t.i == token.i)
     return token.doc[start : token.i + 1]
 
@@ -991,7 +992,7 @@ def _cue_of_narration(head: Token) -> tuple[int, int]:
     return first.idx, head.idx + len(head)
 
 
-def _joined(entries: Iterable[list[object]]) -> str:
+def _joined(entries: Iterable[list[Any]]) -> str:
     text = "".join(f"{entry[1]}{entry[2]}" for entry in entries)
     text = re.sub(r"\s+([,.;:!?)\]])", r"\1", text)
     text = re.sub(r"([(\[])\s+", r"\1", text)
