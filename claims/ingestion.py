@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from claims.attribution import Attribution, ExtractionUnavailable, extract_attributions
-from claims.attribution.lexicon import CUE_FORMS, INVERTING_VERBS
+from claims.attribution.lexicon import CUE_FORMS
+from claims.attribution.propositions import Proposition, story_propositions
 from claims.models import Claim, Ingestion, ReviewStatus, Stance, Statement, Story
-from claims.selectors import actor_most_quoted
+from claims.selectors import actor_most_quoted, claims_saying_the_same
 from claims.services import claim_create, statement_record, story_create
 from core.http import FetchError, FetchTimeout, NotAnArticle
 from core.jobs import job_enqueue
@@ -47,7 +48,6 @@ SPEAKER_KINDS = {
     "organisation": Actor.Kind.ORGANISATION,
     "group": Actor.Kind.GROUP,
 }
-QUOTATION = re.compile(r"[“\"«][^“”\"«»]+[”\"»]")
 # The channel a second-hand statement came through becomes a source of its own.
 CHANNEL_SOURCES = {
     "tweet": (Source.Kind.SOCIAL_POST, "tweet"),
@@ -180,6 +180,7 @@ def ingestion_run(*, ingestion_id: int) -> None:
             stage="done",
             story=suggested.story,
             statements_suggested=suggested.count,
+            notes=suggested.notes,
             finished_at=timezone.now(),
             updated_at=timezone.now(),
         )
@@ -247,65 +248,8 @@ def _article_source(article: FetchedArticle, title: str) -> Source:
     return source
 
 
-@dataclass(frozen=True)
-class _Words:
-    """The words an attribution's content holds, without the quotation marks around a direct quote."""
-
-    quote: str
-    start: int
-    end: int
-
-
-def _words(attribution: Attribution, text: str) -> list[_Words]:
-    """The words of the content; a quotation split by its cue (“A,” she said. “B.”) gives one part per quotation."""
-    start, end = attribution.content
-    cue_start, cue_end = attribution.cue
-    if start < cue_start and cue_end <= end:
-        return _words_between(start, cue_start, attribution, text) + _words_between(cue_end, end, attribution, text)
-    return _words_between(start, end, attribution, text)
-
-
-def _words_between(start: int, end: int, attribution: Attribution, text: str) -> list[_Words]:
-    if attribution.kind != "direct":
-        return [_Words(text[start:end], start, end)]
-    quoted = list(QUOTATION.finditer(text, start, end))
-    if not quoted:
-        return [_Words(*_unquoted(start, end, text))]
-    return [_Words(*_unquoted(match.start(), match.end(), text)) for match in quoted]
-
-
-def _unquoted(start: int, end: int, text: str) -> tuple[str, int, int]:
-    """A quotation without its marks and the comma before the closing one."""
-    while start < end and text[start] in "“\"«'":
-        start += 1
-    while end > start and text[end - 1] in "”\"»',; ":
-        end -= 1
-    return text[start:end], start, end
-
-
-# Cues whose content is a clause that can stand as the claim: "X said (that) CLAUSE".
-CLAUSE_CUES = INVERTING_VERBS | {
-    "announce",
-    "believe",
-    "confirm",
-    "emphasise",
-    "emphasize",
-    "estimate",
-    "insist",
-    "maintain",
-    "think",
-    "tweet",
-    "deny",
-    "doubt",
-    "question",
-}
 DENYING_CUES = frozenset({"deny", "dismiss", "dispute", "reject"})
 QUESTIONING_CUES = frozenset({"question", "doubt", "wonder", "ask"})
-# A content beginning with one of these is not a clause of its own ("is trying to overthrow it").
-NOT_A_SUBJECT = frozenset(
-    "to not of him her them how about against for on who which whom whose is are was were has have had will "
-    "would can could should may might must did does do being".split()
-)
 
 
 def cue_base(attribution: Attribution, text: str) -> str | None:
@@ -326,70 +270,139 @@ def stance_of(attribution: Attribution, text: str) -> str:
     return Stance.ASSERTS
 
 
-def neutral_wording(attribution: Attribution, words: str, text: str) -> str:
-    """The claim in the reporter's neutral words, where a plain rule can be trusted; otherwise the words themselves.
-
-    "tweeted that Mr Pérez had opened fire on police" → "Mr Pérez had opened fire on police."
-    "he had offered to turn himself in" (said by Oscar Pérez) → "Oscar Pérez had offered to turn himself in."
-    "they had arrested five people" (said by the authorities) → "The authorities had arrested five people."
-    """
-    if attribution.kind != "indirect" or cue_base(attribution, text) not in CLAUSE_CUES:
-        return words
-    clause = re.sub(r"^that\s+", "", words.strip())
-    first = clause.split(" ", 1)[0].lower()
-    if first in NOT_A_SUBJECT:
-        return words
-    speaker = attribution.speaker
-    if speaker and attribution.speaker_kind == "person":
-        clause = re.sub(r"^(he|she)\b", speaker, clause, flags=re.IGNORECASE)
-    elif speaker and attribution.speaker_kind in ("group", "organisation"):
-        named = f"the {speaker}" if speaker[:1].islower() else speaker
-        clause = re.sub(r"^(they|it)\b", named, clause, flags=re.IGNORECASE)
-    clause = clause[:1].upper() + clause[1:]
-    return clause if clause.endswith((".", "!", "?")) else f"{clause}."
-
-
 @dataclass(frozen=True)
 class _Suggested:
     story: Story
     count: int
+    notes: str = ""
 
 
 def _record_suggestions(ingestion: Ingestion, source: Source, attributions: list[Attribution]) -> _Suggested:
-    """Record each attribution with a speaker as suggested statements; returns the story and how many are new."""
+    """Record each proposition of each attribution with a speaker, and each of the outlet's own checkable
+    sentences, as suggested statements; returns the story and how many are new."""
     text = source.text
     story = ingestion.story or _story_for(source)
+    # "It was reported that ...": nobody to attribute it to.
+    spoken = [attribution for attribution in attributions if attribution.speaker]
+    limit = int(settings.ATTEST_PROPOSITIONS_PER_STATEMENT)
+    # Every attribution, spoken or not, is passed on: "a pilot accused of…" is no part of the officials' claim.
+    found = story_propositions(text, attributions, limit=limit, group_of=_group_of)
     created = 0
     with transaction.atomic():
-        for attribution in attributions:
-            if not attribution.speaker:
-                continue  # "It was reported that ...": nobody to attribute it to
-            speaker = _actor_for(attribution.speaker, attribution.speaker_kind)
-            parts = [part for part in _words(attribution, text) if len(fold(part.quote)) >= 2]
-            if not parts:
+        for attribution, propositions in zip(attributions, found.stated, strict=True):
+            if attribution not in spoken:
                 continue
-            wording = neutral_wording(attribution, " ".join(part.quote for part in parts), text)
-            claim = _suggested_claim(story, wording, speaker)
-            for words in parts:
-                if Statement.objects.filter(
-                    claim=claim, speaker=speaker, source=source, span_start=words.start, span_end=words.end
-                ).exists():
-                    continue
-                statement_record(
-                    claim=claim,
-                    speaker=speaker,
-                    source=source,
-                    quote=words.quote,
-                    span=(words.start, words.end),
+            speaker = _actor_for(attribution.speaker or "", attribution.speaker_kind)
+            stance = stance_of(attribution, text)
+            for proposition in propositions:
+                created += _suggest(
+                    ingestion,
+                    source,
+                    story,
+                    speaker,
+                    proposition,
+                    stance=stance,
                     kind=attribution.kind,
-                    stance=stance_of(attribution, text),
                     cue=text[attribution.cue[0] : attribution.cue[1]].rstrip(":")[:100],
                     via_source=_channel_source(source, attribution.channel, speaker),
-                    review_status=ReviewStatus.SUGGESTED,
-                    ingestion=ingestion,
                 )
-                created += 1
-    return _Suggested(story=story, count=created)
+        if found.narrated:
+            narrator = _narrator_for(source)
+            for narration in found.narrated:
+                created += _suggest(
+                    ingestion,
+                    source,
+                    story,
+                    narrator,
+                    narration.proposition,
+                    stance=Stance.ASSERTS,
+                    kind=Statement.Kind.INDIRECT,
+                    cue=text[narration.cue[0] : narration.cue[1]][:100],
+                    via_source=None,
+                )
+    notes = ""
+    if found.left_out:
+        notes = (
+            f"{found.left_out} more propositions were left out: a statement or sentence gives at most {limit}. "
+            "Read the source for the rest."
+        )
+    return _Suggested(story=story, count=created, notes=notes)
+
+
+OPPOSITE_STANCES = {Stance.ASSERTS: Stance.DENIES, Stance.DENIES: Stance.ASSERTS, Stance.QUESTIONS: Stance.QUESTIONS}
+
+
+def _suggest(
+    ingestion: Ingestion,
+    source: Source,
+    story: Story,
+    speaker: Actor,
+    proposition: Proposition,
+    *,
+    stance: str,
+    kind: str,
+    cue: str,
+    via_source: Source | None,
+) -> int:
+    """One suggested statement of a proposition, on the claim that says the same or a new one; 0 if it exists."""
+    claim, reason = _claim_for(story, proposition)
+    start, end = proposition.span
+    if Statement.objects.filter(claim=claim, speaker=speaker, source=source, span_start=start, span_end=end).exists():
+        return 0
+    statement = statement_record(
+        claim=claim,
+        speaker=speaker,
+        source=source,
+        quote=source.text[start:end],
+        span=(start, end),
+        kind=kind,
+        # "We are not shooting" denies "… is shooting": the claim is worded positively.
+        stance=OPPOSITE_STANCES[Stance(stance)] if proposition.denies else stance,
+        cue=cue,
+        via_source=via_source,
+        review_status=ReviewStatus.SUGGESTED,
+        ingestion=ingestion,
+    )
+    if reason:
+        Statement.objects.filter(pk=statement.pk).update(suggestion_reason=reason[:300])
+    return 1
+
+
+def _claim_for(story: Story, proposition: Proposition) -> tuple[Claim, str]:
+    """The claim that already says what the proposition says, in any story, with why; otherwise a new one."""
+    wording = " ".join(proposition.text.split())
+    existing = Claim.objects.filter(story=story, folded_text=fold(wording)).first()
+    if existing is not None:
+        return existing, ""
+    for candidate in claims_saying_the_same(wording):
+        return candidate, f"same as: {_shortened(candidate.text)}"
+    claim = claim_create(text=wording, story=story, review_status=ReviewStatus.SUGGESTED)
+    if proposition.needs_wording:
+        Claim.objects.filter(pk=claim.pk).update(needs_wording=True)
+    return claim, ""
+
+
+def _shortened(text: str, length: int = 120) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _group_of(speaker: str) -> str:
+    """Whom a speaker's "we" stands for: the group they belong to, as the desk recorded it; else "<speaker>'s group"."""
+    actor = actor_lookup(name=speaker).actor
+    if actor is not None and actor.affiliation is not None:
+        return actor.affiliation.name
+    return f"{speaker}’s group"
+
+
+def _narrator_for(source: Source) -> Actor:
+    """The outlet as narrator of its own reporting, as the seed records the BBC; an unnamed reporter without one."""
+    if source.outlet is not None:
+        return _actor_for(source.outlet.name, "organisation")
+    return _actor_for(UNNAMED_REPORTER, "group")
+
+
+# A pasted story names no outlet; its own reporting is recorded as this actor's, for the editor to reattribute.
+UNNAMED_REPORTER = "Unnamed reporter"
 
 
 def _story_for(source: Source) -> Story:
@@ -401,13 +414,6 @@ def _story_for(source: Source) -> Story:
     if Story.objects.filter(slug=slug).exists():
         slug = f"{slug}-{source.pk}"
     return story_create(title=source.title[:300], slug=slug)
-
-
-def _suggested_claim(story: Story, wording: str, speaker: Actor) -> Claim:
-    existing = Claim.objects.filter(story=story, folded_text=fold(" ".join(wording.split()))).first()
-    if existing is not None:
-        return existing
-    return claim_create(text=wording, story=story, review_status=ReviewStatus.SUGGESTED)
 
 
 def _actor_for(name: str, kind: str) -> Actor:

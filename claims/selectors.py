@@ -1,8 +1,10 @@
 """Reads about claims, statements and links, shaped for the editors' lists and pages."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
     Case,
     Count,
@@ -21,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from claims.attribution.propositions import gists_of, same_gist
 from claims.models import (
     Claim,
     ClaimLink,
@@ -268,3 +271,30 @@ def rating_scale() -> RatingScale:
     """The highest and lowest value among the active ratings."""
     ends = Rating.objects.filter(active=True, value__isnull=False).aggregate(best=Max("value"), worst=Min("value"))
     return RatingScale(best=ends["best"], worst=ends["worst"])
+
+
+# Claims asked about for one proposition: those sharing its names and numbers, most recent first.
+SAME_CLAIM_CANDIDATES = 20
+
+
+def claims_saying_the_same(wording: str) -> list[Claim]:
+    """Claims in any story that say what `wording` says (`propositions.same_gist`), the oldest first."""
+    gist = gists_of([wording])[0]
+    words = sorted(gist.names | gist.numbers) or sorted((lemma for lemma, _ in gist.words), key=len, reverse=True)[:2]
+    words = [word for word in words if re.fullmatch(r"[\w-]+", word)]
+    if not words:
+        return []
+    query = SearchQuery(" & ".join(f"'{word}'" for word in words), search_type="raw", config="simple")
+    candidates = list(Claim.objects.filter(search_vector=query).order_by("-pk")[:SAME_CLAIM_CANDIDATES])
+    if not candidates:
+        return []
+    gists = gists_of([candidate.text for candidate in candidates])
+    return sorted(
+        (candidate for candidate, other in zip(candidates, gists, strict=True) if same_gist(gist, other)),
+        key=lambda claim: claim.pk,
+    )
+
+
+def claims_needing_wording(ingestion: Ingestion) -> QuerySet[Claim]:
+    """The claims an intake suggested in words close to the quote, for an editor to reword."""
+    return Claim.objects.filter(needs_wording=True, statements__ingestion=ingestion).distinct()

@@ -23,6 +23,7 @@ from claims.models import Claim, ClaimLink, Evidence, Ingestion, LinkCalibration
 from claims.review.services import claim_locked
 from claims.selectors import (
     actors_who_spoke,
+    claims_needing_wording,
     claims_with_counts,
     claims_with_link_status,
     last_linking_run,
@@ -246,6 +247,7 @@ class ClaimAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
         "status",
         "support_level",
         "review_status",
+        "needs_wording",
         ("story", admin.RelatedOnlyFieldListFilter),
         SpeakerFilter,
         StanceFilter,
@@ -646,7 +648,19 @@ class IngestionAdmin(admin.ModelAdmin):
             ]
         return [
             (None, {"fields": ["status", "progress_percent", "stage", "error", "attempts"]}),
-            ("Result", {"fields": ["source_link", "statements_suggested", "suggestions_link", "story"]}),
+            (
+                "Result",
+                {
+                    "fields": [
+                        "source_link",
+                        "statements_suggested",
+                        "suggestions_link",
+                        "wording_needed",
+                        "notes",
+                        "story",
+                    ]
+                },
+            ),
             ("Given", {"fields": ["url", "title", "submitted_excerpt", "created_by", "created_at", "finished_at"]}),
         ]
 
@@ -662,6 +676,8 @@ class IngestionAdmin(admin.ModelAdmin):
             "source_link",
             "statements_suggested",
             "suggestions_link",
+            "wording_needed",
+            "notes",
             "story",
             "url",
             "title",
@@ -701,6 +717,18 @@ class IngestionAdmin(admin.ModelAdmin):
             '<a href="{}?ingestion__id__exact={}&review_status__exact=suggested">Review the suggested statements</a>',
             reverse("admin:claims_statement_changelist"),
             ingestion.pk,
+        )
+
+    @admin.display(description="claims to reword")
+    def wording_needed(self, ingestion: Ingestion) -> SafeString | str:
+        count = claims_needing_wording(ingestion).count()
+        if not count:
+            return "—"
+        return format_html(
+            '<a href="{}?needs_wording__exact=1&story__id__exact={}">{}</a>',
+            reverse("admin:claims_claim_changelist"),
+            ingestion.story_id,
+            "1 claim needs wording" if count == 1 else f"{count} claims need wording",
         )
 
     @admin.display(description="pasted text")

@@ -8,7 +8,7 @@ so that "Mr Perez" later resolves to the "Oscar Pérez" of the headline.
 
 import itertools
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import spacy
@@ -20,7 +20,7 @@ from claims.attribution.extractor import attributions_in
 from claims.attribution.lexicon import CUE_FORMS
 from claims.attribution.types import Attribution, Span
 
-__all__ = ["Attribution", "ExtractionUnavailable", "Span", "extract_attributions", "extract_many"]
+__all__ = ["Attribution", "ExtractionUnavailable", "Span", "extract_attributions", "extract_many", "parse_with_lemmas"]
 
 
 class ExtractionUnavailable(RuntimeError):
@@ -60,6 +60,28 @@ def _parser() -> Language:
         ) from error
     nlp.add_pipe("attest_paragraph_breaks", before="parser")
     return nlp
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer_steps() -> tuple[Callable[[Doc], Doc], ...]:
+    # The parser leaves the lemmatizer out (cues are read in their inflected forms). Propositions compare
+    # lemmas, so the same model's attribute ruler and lemmatizer run after it, without a second parser.
+    name = settings.ATTEST_SPACY_MODEL
+    try:
+        nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "senter", "ner"])
+    except OSError as error:
+        raise ExtractionUnavailable(f"The English language model “{name}” is not installed.") from error
+    return tuple(step for pipe_name, step in nlp.pipeline if pipe_name in {"attribute_ruler", "lemmatizer"})
+
+
+def parse_with_lemmas(texts: Sequence[str]) -> list[Doc]:
+    """Each text parsed whole, with its sentences, tags, dependencies and lemmas."""
+    docs = []
+    for doc in _parser().pipe(texts, batch_size=16):
+        for step in _lemmatizer_steps():
+            doc = step(doc)
+        docs.append(doc)
+    return docs
 
 
 def _may_attribute(sentence: spacy.tokens.Span) -> bool:

@@ -81,6 +81,8 @@ class SpeakerResolver:
         forms ("Mr Perez") resolve to them, and people who open a sentence, for later pronouns."""
         for start, number, sentence in sentences:
             for position, words, titled in _name_runs(sentence):
+                while words and fold(words[0]) in DETERMINERS:
+                    words = words[1:]  # "The Venezuelan media": no one's name
                 named = [word for word in words if fold(word).rstrip(".") not in TITLES]
                 if len(named) < 2 and not (titled and named):
                     continue
@@ -156,6 +158,14 @@ class SpeakerResolver:
         return self.people[-1]
 
     def _pronoun(self, pronoun: str, position: int, sentence: int, is_subject: bool) -> Speaker:
+        speaker = self.antecedent(pronoun, position, sentence)
+        if speaker.name is not None:
+            self.remember(speaker.name, speaker.kind, position, sentence, is_subject)
+        return speaker
+
+    def antecedent(self, pronoun: str, position: int, sentence: int, *, besides: str | None = None) -> Speaker:
+        """Whom a pronoun at `position` refers to, by the mentions before it; `besides` is someone it cannot be
+        (the speaker, for the object of their own verb: in "Maduro declared him a terrorist", "him" is not Maduro)."""
         if pronoun in PERSONAL_PRONOUNS:
             wanted = {"person"}
         elif pronoun in THING_PRONOUNS:
@@ -165,7 +175,10 @@ class SpeakerResolver:
         earlier = [
             mention
             for mention in self.mentions
-            if mention.position < position and mention.kind in wanted and sentence - mention.sentence <= PRONOUN_REACH
+            if mention.position < position
+            and mention.kind in wanted
+            and sentence - mention.sentence <= PRONOUN_REACH
+            and not (besides is not None and self._same(mention, besides))
         ]
         # Prefer the last one who was the subject of a sentence: in "Trump said
         # Clinton lied. He added...", "he" is Trump.
@@ -175,8 +188,12 @@ class SpeakerResolver:
             return Speaker(None, "person" if wanted == {"person"} else "unknown")
         chosen = candidates[-1]
         name = self.people[self._cluster_index(chosen.name)] if chosen.kind == "person" else chosen.name
-        self.remember(name, chosen.kind, position, sentence, is_subject)
         return Speaker(name, chosen.kind)
+
+    def _same(self, mention: _Mention, name: str) -> bool:
+        if mention.kind != "person":
+            return fold(mention.name) == fold(name)
+        return fold(self.people[self._cluster_index(mention.name)]) == fold(name)
 
     def _cluster_index(self, name: str) -> int:
         """Where `name` stands among the people now (a cluster's name may have grown since)."""

@@ -78,6 +78,11 @@ class Claim(FSMModelMixin, TimeStamped):
 
     text = models.TextField(help_text='One proposition in neutral words, e.g. "Oscar Pérez opened fire on police".')
     folded_text = models.TextField(editable=False, help_text="Case- and accent-insensitive form, for search.")
+    needs_wording = models.BooleanField(
+        default=False,
+        help_text="Suggested in words close to the quote, because a reference in it (“they”, “here”) could not be "
+        "resolved safely: reword it before accepting.",
+    )
     # The folded words as stored lexemes ("simple": the text is already folded), for full-text retrieval. Generated
     # by the database from folded_text, so every write path keeps it current, bulk updates included; stored, so
     # ranking thousands of claims reads their lexemes instead of parsing their text again.
@@ -284,6 +289,11 @@ class Statement(TimeStamped):
         choices=ReviewStatus.choices,
         default=ReviewStatus.ACCEPTED,
         help_text="Suggested statements come from extraction and count only once accepted.",
+    )
+    suggestion_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why a suggested statement joined an existing claim: “same as: The authorities arrested…”.",
     )
     ingestion = models.ForeignKey(
         "Ingestion",

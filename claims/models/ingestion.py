@@ -35,6 +35,7 @@ class Ingestion(TimeStamped):
     attempts = models.PositiveSmallIntegerField(default=0)
     source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="ingestions")
     statements_suggested = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True, help_text="What the reading left out, for the editor: an over-long quote.")
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -295,6 +295,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ATTEST_INGEST_MAX_CHARACTERS: int = env.int("ATTEST_INGEST_MAX_CHARACTERS", default=1_000_000)
 # A running ingestion silent this long (seconds) is taken over when its job comes back: its worker died.
 # Shorter than the broker's visibility timeout, which is when the job comes back.
+# A statement or sentence gives at most this many propositions; a quote of thousands of words is cut off there.
+ATTEST_PROPOSITIONS_PER_STATEMENT: int = env.int("ATTEST_PROPOSITIONS_PER_STATEMENT", default=12)
 ATTEST_INGEST_LEASE: int = env.int("ATTEST_INGEST_LEASE", default=5 * 60)
 ATTEST_FETCH_TIMEOUT: float = env.float("ATTEST_FETCH_TIMEOUT", default=10.0)
 ATTEST_FETCH_MAX_BYTES: int = env.int("ATTEST_FETCH_MAX_BYTES", default=5_000_000)
