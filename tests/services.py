@@ -14,7 +14,9 @@ import pytest
 # A Redis database of its own per test process (pytest-xdist's gw0, gw1…), so that a worker started
 # by one process never takes the jobs of another.
 _TEST_PROCESS = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
-REDIS_URL = os.environ.get("ATTEST_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{15 - _TEST_PROCESS}")
+# ATTEST_TEST_REDIS_DB moves the first of them, so that two checkouts can run their suites at once.
+_FIRST_DATABASE = int(os.environ.get("ATTEST_TEST_REDIS_DB", "15"))
+REDIS_URL = os.environ.get("ATTEST_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{_FIRST_DATABASE - _TEST_PROCESS}")
 CHROMIUM = os.environ.get("ATTEST_CHROMIUM", "/usr/bin/chromium")
 
 

@@ -25,7 +25,7 @@ from claims.attribution import parse_with_lemmas
 from claims.attribution.lexicon import CUE_FORMS, GROUP_NOUNS, QUOTE_CLOSERS, QUOTE_OPENERS
 from claims.attribution.speakers import SpeakerResolver, is_proper
 from claims.attribution.types import Attribution
-from sources.text import fold
+from core.text import fold
 
 # -- words
 
