@@ -1,6 +1,7 @@
 """The editors' pages for outlets, actors and sources. Every save goes through sources.services."""
 
 import itertools
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
@@ -29,6 +30,7 @@ from sources.services import (
     source_create,
     source_relay_add,
     source_update,
+    update_validated,
 )
 from sources.text import fold
 
@@ -50,14 +52,48 @@ class FoldedSearchMixin:
 
 
 def save_inline_formset(
-    formset: forms.BaseModelFormSet, save: Any = save_validated, delete: Any = lambda obj: obj.delete()
+    formset: forms.BaseModelFormSet,
+    *,
+    create: Callable[[Any], Any] = save_validated,
+    update: Callable[[Any, dict[str, Any]], Any] = update_validated,
+    delete: Callable[[Any], Any] = lambda obj: obj.delete(),
 ) -> None:
-    """Save and delete an inline formset's rows one by one, so inline rows obey the same rules as any other write."""
-    for obj in formset.save(commit=False):
-        save(obj)
+    """Save and delete an inline formset's rows one by one, so inline rows obey the same rules as any other write.
+
+    A changed row is handed to `update` with the fields its form changed, as a change page hands them to its
+    service: services apply the changes to the row as stored (update_validated), not the form's copy of it.
+    """
+    formset.save(commit=False)  # builds the new rows with their parent, and sorts the others into changed and deleted
+    for obj in formset.new_objects:
+        create(obj)
+    for obj, names in formset.changed_objects:
+        fields = {field.name for field in obj._meta.concrete_fields}
+        update(obj, {name: getattr(obj, name) for name in names if name in fields})
     for obj in formset.deleted_objects:
         delete(obj)
     formset.save_m2m()
+
+
+class InlineRowsFormSet(forms.BaseInlineFormSet):
+    """An inline's rows, each checked against the constraints of its model that name the key to its parent.
+
+    Django leaves that key out of a row's own checks, and with it every constraint that names it (a source may
+    not relay itself): without this, such a row passed the form and was refused by the database, a server error.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:
+            return  # a new parent is saved only after its rows pass
+        for form in self.forms:
+            if form.errors or not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            # Only the constraints on what the row shows and on its parent: the others are the services' to meet.
+            unshown = {field.name for field in self.model._meta.concrete_fields} - set(form.fields)
+            try:
+                form.instance.validate_constraints(exclude=unshown)
+            except ValidationError as error:
+                form.add_error(None, error)
 
 
 def changed_fields(form: forms.ModelForm) -> dict[str, Any]:
@@ -99,6 +135,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
+    formset = InlineRowsFormSet
     fields = ["name"]
     extra = 1
     verbose_name_plural = "aliases (how texts refer to this actor; matched ignoring case and accents)"
@@ -217,6 +254,7 @@ class ActorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 class SourceRelayInline(admin.TabularInline):
     model = SourceRelay
+    formset = InlineRowsFormSet
     fk_name = "relaying_source"
     fields = ["original_source"]
     autocomplete_fields = ["original_source"]
@@ -290,12 +328,10 @@ class SourceAdmin(admin.ModelAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         user = staff_user(request)
 
-        def save_relay(relay: SourceRelay) -> SourceRelay:
-            if relay.pk is not None:
-                return save_validated(relay)
+        def relay_add(relay: SourceRelay) -> SourceRelay:
             return source_relay_add(source=relay.relaying_source, original=relay.original_source, created_by=user)
 
-        save_inline_formset(formset, save=save_relay)
+        save_inline_formset(formset, create=relay_add)
         # A relay changed or removed here may make the source a wire copy, or stop it being one.
         support_queue_for_sources(source_ids=[form.instance.pk])
 

@@ -351,7 +351,11 @@ class SourceRelay(models.Model):
         verbose_name = "relayed source"
         constraints = [
             models.UniqueConstraint(fields=["relaying_source", "original_source"], name="relay_unique_pair"),
-            models.CheckConstraint(condition=~Q(relaying_source=F("original_source")), name="relay_not_itself"),
+            models.CheckConstraint(
+                condition=~Q(relaying_source=F("original_source")),
+                name="relay_not_itself",
+                violation_error_message="A source cannot relay itself.",
+            ),
         ]
 
     def __str__(self) -> str:
