@@ -39,7 +39,7 @@ from sources.fetching import (
 from sources.models import Actor, Source
 from sources.selectors import actor_lookup
 from sources.services import actor_create, outlet_for_domain, save_validated, source_record, source_relay_add
-from sources.text import canonical_text, fold
+from sources.text import canonical_link, canonical_text, fold
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def clean_link(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError({"url": "Give the story's web address, starting with http:// or https://."})
-    return url
+    return canonical_link(url)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ class WebhookViewSet(mixins.DestroyModelMixin, ReadViewSet):
     permission_classes = [ClientOnly]
     http_method_names = ["get", "post", "delete", "head", "options"]
     filter_backends: list[type] = []
+    paged_actions = frozenset({"deliveries"})
 
     def visible(self) -> QuerySet[Webhook]:
         token = token_of(self.request)
@@ -62,15 +63,15 @@ class WebhookViewSet(mixins.DestroyModelMixin, ReadViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Recent deliveries of a webhook, with every attempt",
+        summary="Deliveries of a webhook, newest first, with every attempt",
         responses={200: s.DeliverySerializer(many=True)},
     )
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str) -> Response:
         deliveries = deliveries_of(self.get_object()).prefetch_related(
             Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("at", "pk"))
-        )[:50]
-        return Response(s.DeliverySerializer(deliveries, many=True).data)
+        )
+        return self.page(deliveries, s.DeliverySerializer)
 
 
 _SIGNED = [

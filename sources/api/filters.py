@@ -3,8 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
-from claims.api.filters import IdFilter
-from config.api.filters import MomentFilter
+from config.api.filters import IdFilter, MomentFilter
 from sources.models import Actor, ActorAlias, Outlet, Source
 from sources.text import fold
 
