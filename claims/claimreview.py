@@ -33,6 +33,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from claims.models import Claim, Rating, ReviewStatus, Stance, Statement, Verdict
 from claims.review.services import ImportedVerdict, verdict_import_publish, verdict_import_receive
+from claims.schema_org import schema_org_rating
 from claims.selectors import RatingScale, actor_most_quoted, rating_scale
 from claims.services import claim_create, statement_record
 from core.dates import day_moment
@@ -152,7 +153,7 @@ def claim_review(claim: Claim, *, scale: RatingScale | None = None) -> dict[str,
         "url": claim_url(claim),
         "claimReviewed": claim.text,
         "datePublished": timezone.localdate(verdict.published_at).isoformat() if verdict.published_at else None,
-        "reviewRating": _rating(rating, scale or rating_scale()),
+        "reviewRating": schema_org_rating(label=rating.label, value=rating.value, scale=scale or rating_scale()),
         "reviewBody": verdict.conclusion,
         "author": _organisation(),
         "itemReviewed": _item_reviewed(claim),
@@ -168,14 +169,6 @@ def claim_review(claim: Claim, *, scale: RatingScale | None = None) -> dict[str,
             review["reviewRating"]["alternateName"] = verdict.imported_rating
             review["reviewRating"]["ratingExplanation"] = f"“{rating.label}” on this site's scale of ratings."
     return {key: value for key, value in review.items() if value not in (None, "", [], {})}
-
-
-def _rating(rating: Rating, scale: RatingScale) -> dict[str, Any]:
-    out: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
-    if rating.value is not None and scale.best is not None:
-        out.update(ratingValue=rating.value, bestRating=scale.best, worstRating=scale.worst)
-    # A rating off the scale ("unproven") has no value: its name says it all, and no number pretends to.
-    return out
 
 
 def _organisation() -> dict[str, Any]:

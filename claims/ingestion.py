@@ -29,7 +29,7 @@ from claims.selectors import actor_most_quoted, claims_saying_the_same
 from claims.services import claim_create, statement_record, story_create
 from core.http import FetchError, FetchTimeout, NotAnArticle
 from core.jobs import job_enqueue
-from core.text import canonical_text, fold
+from core.text import canonical_link, canonical_text, fold
 from core.validation import save_validated
 from sources.articles import FetchedArticle, article_from_html, fetch_article
 from sources.models import Actor, Source
@@ -91,7 +91,7 @@ def clean_link(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError({"url": "Give the story's web address, starting with http:// or https://."})
-    return url
+    return canonical_link(url)
 
 
 @transaction.atomic

@@ -21,6 +21,21 @@ from clients.services import (
 from core.admin import staff_user
 from core.validation import save_validated
 
+# What a token's scopes let it do, in the words the desk reads them in (the API's documentation names the codes).
+SCOPE_WORDS: dict[str, str] = {
+    Scope.READ_PUBLISHED: "read published claims only, as anyone may (read:published)",
+    Scope.READ_ALL: "read everything the client's roles may see: unpublished claims, suggestions, review (read:all)",
+    Scope.WRITE: "add and change what the client's roles may, and take their review steps (write)",
+}
+
+
+class TokenScopesInWords:
+    """A token's scopes, said in words, for the pages that list tokens."""
+
+    @admin.display(description="may")
+    def may(self, token: ApiToken) -> str:
+        return "; ".join(SCOPE_WORDS.get(scope, scope) for scope in token.scopes)
+
 
 class ApiClientForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
@@ -30,11 +45,12 @@ class ApiClientForm(forms.ModelForm):
         help_text="The editorial groups of the client's account. None: it reads published claims only.",
     )
     issue_token_scopes = forms.MultipleChoiceField(
-        label="Issue a token with scopes",
-        choices=Scope.choices,
+        label="Issue a token that may",
+        choices=[(scope, SCOPE_WORDS[scope]) for scope in Scope.values],
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Tick scopes to issue a new token on saving; it is shown once, on the next page.",
+        help_text="Tick what the new token may do to issue it on saving; it is shown once, on the next page. "
+        "A tool that changes anything needs the last two.",
     )
 
     class Meta:
@@ -42,12 +58,12 @@ class ApiClientForm(forms.ModelForm):
         fields = ["name", "contact", "notes"]
 
 
-class ApiTokenInline(admin.TabularInline):
+class ApiTokenInline(TokenScopesInWords, admin.TabularInline):
     model = ApiToken
     extra = 0
     can_delete = False
-    fields = ["__str__", "name", "scopes", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["__str__", "name", "scopes", "created_at", "last_used_at", "revoked_at"]
+    fields = ["__str__", "name", "may", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["__str__", "name", "may", "created_at", "last_used_at", "revoked_at"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -94,19 +110,19 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "client", "name", "scopes", "created_at", "last_used_at", "revoked_at"]
+class ApiTokenAdmin(TokenScopesInWords, admin.ModelAdmin):
+    list_display = ["__str__", "client", "name", "may", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     list_select_related = ["client"]
     search_fields = ["client__name", "prefix", "name"]
-    readonly_fields = ["client", "prefix", "scopes", "created_at", "created_by", "last_used_at", "revoked_at"]
-    fields = ["client", "name", "prefix", "scopes", "created_at", "created_by", "last_used_at", "revoked_at"]
+    readonly_fields = ["client", "prefix", "may", "created_at", "created_by", "last_used_at", "revoked_at"]
+    fields = ["client", "name", "prefix", "may", "created_at", "created_by", "last_used_at", "revoked_at"]
     actions = ["revoke"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued from their client's page, where the secret is shown once
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description="Revoke the selected tokens", permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             token_revoke(token=token)
@@ -136,7 +152,7 @@ class WebhookAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a client registers its webhooks through the API, which shows the secret once
 
-    @admin.action(description="Stop sending to the selected webhooks")
+    @admin.action(description="Stop sending to the selected webhooks", permissions=["change"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Webhook]) -> None:
         for webhook in queryset:
             webhook_deactivate(webhook=webhook)
@@ -154,7 +170,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Send the selected failed deliveries again")
+    @admin.action(description="Send the selected failed deliveries again", permissions=["change"])
     def send_again(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         for delivery in queryset.filter(status=WebhookDelivery.Status.FAILED):
             webhook_delivery_retry(delivery=delivery)

@@ -1,11 +1,13 @@
 """What every app's admin pages share (folded search, saving inline rows through services, the signed-in editor),
 and the jobs ledger's page: what is waiting to be handed over, what ran, and what failed for good."""
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
@@ -13,7 +15,7 @@ from django.utils.text import Truncator
 from core.jobs import jobs_retry
 from core.models import Job
 from core.text import fold
-from core.validation import save_validated
+from core.validation import save_validated, update_validated
 
 
 class FoldedSearchMixin:
@@ -33,14 +35,48 @@ class FoldedSearchMixin:
 
 
 def save_inline_formset(
-    formset: forms.BaseModelFormSet, save: Any = save_validated, delete: Any = lambda obj: obj.delete()
+    formset: forms.BaseModelFormSet,
+    *,
+    create: Callable[[Any], Any] = save_validated,
+    update: Callable[[Any, dict[str, Any]], Any] = update_validated,
+    delete: Callable[[Any], Any] = lambda obj: obj.delete(),
 ) -> None:
-    """Save and delete an inline formset's rows one by one, so inline rows obey the same rules as any other write."""
-    for obj in formset.save(commit=False):
-        save(obj)
+    """Save and delete an inline formset's rows one by one, so inline rows obey the same rules as any other write.
+
+    A changed row is handed to `update` with the fields its form changed, as a change page hands them to its
+    service: services apply the changes to the row as stored (update_validated), not the form's copy of it.
+    """
+    formset.save(commit=False)  # builds the new rows with their parent, and sorts the others into changed and deleted
+    for obj in formset.new_objects:
+        create(obj)
+    for obj, names in formset.changed_objects:
+        fields = {field.name for field in obj._meta.concrete_fields}
+        update(obj, {name: getattr(obj, name) for name in names if name in fields})
     for obj in formset.deleted_objects:
         delete(obj)
     formset.save_m2m()
+
+
+class InlineRowsFormSet(forms.BaseInlineFormSet):
+    """An inline's rows, each checked against the constraints of its model that name the key to its parent.
+
+    Django leaves that key out of a row's own checks, and with it every constraint that names it (a source may
+    not relay itself): without this, such a row passed the form and was refused by the database, a server error.
+    """
+
+    def clean(self) -> None:
+        super().clean()
+        if self.instance.pk is None:
+            return  # a new parent is saved only after its rows pass
+        for form in self.forms:
+            if form.errors or not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            # Only the constraints on what the row shows and on its parent: the others are the services' to meet.
+            unshown = {field.name for field in self.model._meta.concrete_fields} - set(form.fields)
+            try:
+                form.instance.validate_constraints(exclude=unshown)
+            except ValidationError as error:
+                form.add_error(None, error)
 
 
 def changed_fields(form: forms.ModelForm) -> dict[str, Any]:

@@ -33,6 +33,16 @@ EDITORIAL_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "sources": ("add", "change", "delete", "view"),
         "claims": ("add", "change", "delete", "view"),
         "core.job": ("view", "change"),  # see failed jobs, and retry them
+        # The desk's API clients: record them, issue and revoke their tokens, follow and stop their webhooks.
+        # Their accounts (auth) stay an administrator's: a client is given a role, never a password.
+        "clients.apiclient": ("add", "change", "view"),
+        "clients.apitoken": ("change", "view"),
+        "clients.webhook": ("change", "view"),
+        "clients.webhookdelivery": ("change", "view"),
+        "clients.webhookattempt": ("view",),
+        # Sign-ins locked out for wrong passwords: deleting the attempts lifts the block.
+        "axes.accessattempt": ("view", "delete"),
+        "axes.accesslog": ("view",),
     },
     "reviewer": {
         "sources": ("view",),
@@ -46,6 +56,8 @@ EDITORIAL_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "claims": ("view",),
         "sources.source": ("add", "change"),
         "sources.sourcerelay": ("add", "change", "delete"),
+        # Adding a source by giving its text or link, to be read for who said what (Story intakes).
+        "claims.ingestion": ("add",),
         "sources.actor": ("add", "change"),
         "sources.actoralias": ("add", "change", "delete"),
         "claims.claim": ("add", "change"),

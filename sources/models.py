@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from core.text import canonical_text, content_hash, fold
+from core.text import canonical_link, canonical_text, content_hash, fold
 
 DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
 # Editors may type "q42"; it is stored upper-case, which is what the database checks.
@@ -285,8 +285,9 @@ class Source(TimeStamped):
         if not self.text.strip():
             self.text = ""
         self.content_hash = content_hash(self.text) if self.text else None
-        if self.url == "":
-            self.url = None
+        self.url = canonical_link(self.url) if self.url else None
+        if self.url and len(self.url) > 2000:
+            raise ValidationError({"url": "This address is too long once its site name is written in ASCII."})
         if self.pk is not None:
             stored_text = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
             if stored_text is not None and stored_text != self.text and self.has_passages_in_text():
@@ -351,7 +352,11 @@ class SourceRelay(models.Model):
         verbose_name = "relayed source"
         constraints = [
             models.UniqueConstraint(fields=["relaying_source", "original_source"], name="relay_unique_pair"),
-            models.CheckConstraint(condition=~Q(relaying_source=F("original_source")), name="relay_not_itself"),
+            models.CheckConstraint(
+                condition=~Q(relaying_source=F("original_source")),
+                name="relay_not_itself",
+                violation_error_message="A source cannot relay itself.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 
-from core.text import content_hash, fold
+from core.text import canonical_link, content_hash, fold
 from sources.models import Actor, Outlet, Source
 
 # Ownership and affiliation chains are a few links long; a longer one can only be a cycle
@@ -40,7 +40,7 @@ def actor_lookup(*, name: str) -> ActorLookup:
 def source_matching(*, url: str | None = None, text: str = "") -> Source | None:
     """The stored source with this canonical URL or, failing that, this exact text."""
     if url:
-        source = Source.objects.filter(url=url).first()
+        source = Source.objects.filter(url=canonical_link(url)).first()
         if source is not None:
             return source
     if text:

@@ -1,5 +1,7 @@
 """The editors' pages for stories, claims, statements and links. Every save goes through claims.services."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -52,6 +54,7 @@ from claims.support.services import support_queue
 from core.admin import (
     AttestAdminMedia,
     FoldedSearchMixin,
+    InlineRowsFormSet,
     adopt,
     changed_fields,
     form_fields,
@@ -114,6 +117,7 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
 class StatementInline(admin.StackedInline):
     model = Statement
+    formset = InlineRowsFormSet
     formfield_overrides = COMPACT_TEXT
     fk_name = "claim"
     extra = 0
@@ -131,6 +135,7 @@ class StatementInline(admin.StackedInline):
 
 class EvidenceInline(admin.StackedInline):
     model = Evidence
+    formset = InlineRowsFormSet
     formfield_overrides = COMPACT_TEXT
     extra = 0
     autocomplete_fields = ["source"]
@@ -140,6 +145,7 @@ class EvidenceInline(admin.StackedInline):
 class LinkFromInline(admin.TabularInline):
     formfield_overrides = NARROW_TEXT
     model = ClaimLink
+    formset = InlineRowsFormSet
     fk_name = "from_claim"
     extra = 0
     autocomplete_fields = ["to_claim"]
@@ -162,42 +168,56 @@ class LinkToInline(admin.TabularInline):
         return False
 
 
-def _save_claim_inline(row: Statement | Evidence | ClaimLink, user: User) -> Any:
-    # The form has already set the changes on an existing row; its service saves them and re-assesses support.
-    if isinstance(row, ClaimLink):
-        return _save_link(row, user)
-    if isinstance(row, Statement):
-        if row.pk is not None:
-            return statement_update(statement=row)
-        row.created_by = user
-    else:
-        if row.pk is not None:
-            return evidence_update(evidence=row)
-        row.added_by = user
-    saved = save_validated(row)
+def _statement_add(statement: Statement, user: User) -> Statement:
+    statement.created_by = user
+    saved = save_validated(statement)
     support_queue(claim_ids=[saved.claim_id])
     return saved
 
 
-def _delete_claim_inline(row: Statement | Evidence | ClaimLink) -> None:
-    if isinstance(row, Statement):
-        statements_delete(statements=[row])
-    elif isinstance(row, Evidence):
-        evidence_delete(evidence=[row])
-    else:
-        links_delete(links=[row])
+def _evidence_add(evidence: Evidence, user: User) -> Evidence:
+    evidence.added_by = user
+    saved = save_validated(evidence)
+    support_queue(claim_ids=[saved.claim_id])
+    return saved
 
 
-def _save_link(link: ClaimLink, user: User) -> ClaimLink:
-    if link.pk is None:
-        return link_draw(
-            from_claim=link.from_claim,
-            to_claim=link.to_claim,
-            relation=link.relation,
-            rationale=link.rationale,
-            drawn_by=user,
-        )
-    return link_update(link=link)
+def _link_add(link: ClaimLink, user: User) -> ClaimLink:
+    return link_draw(
+        from_claim=link.from_claim,
+        to_claim=link.to_claim,
+        relation=link.relation,
+        rationale=link.rationale,
+        drawn_by=user,
+    )
+
+
+@dataclass(frozen=True)
+class InlineWrites:
+    """The services that add, change and delete the rows of one of a claim's inlines."""
+
+    create: Callable[[Any, User], Any]
+    update: Callable[[Any, dict[str, Any]], Any]
+    delete: Callable[[Any], Any]
+
+
+CLAIM_INLINE_WRITES: dict[type[models.Model], InlineWrites] = {
+    Statement: InlineWrites(
+        create=_statement_add,
+        update=lambda row, changes: statement_update(statement=row, **changes),
+        delete=lambda row: statements_delete(statements=[row]),
+    ),
+    Evidence: InlineWrites(
+        create=_evidence_add,
+        update=lambda row, changes: evidence_update(evidence=row, **changes),
+        delete=lambda row: evidence_delete(evidence=[row]),
+    ),
+    ClaimLink: InlineWrites(
+        create=_link_add,
+        update=lambda row, changes: link_update(link=row, **changes),
+        delete=lambda row: links_delete(links=[row]),
+    ),
+}
 
 
 class ClaimForm(forms.ModelForm):
@@ -368,30 +388,37 @@ class ClaimAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
         return claim.suggested_link_count  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Claim, form: forms.ModelForm, change: bool) -> None:
-        # `about` is saved with the claim, by the service, rather than by save_related.
-        fields = form_fields(form)
-        about = fields.pop("about", None)
-        fields.pop("opened_version", None)
-        if change:
+        # A change is saved in save_related, with the inlines: it knows whether anything on the page changed.
+        if not change:
+            # `about` is saved with the claim, by the service, rather than by save_related.
+            fields = form_fields(form)
+            fields.pop("opened_version", None)
+            about = fields.pop("about", None)
+            adopt(obj, claim_create(about=about or [], created_by=staff_user(request), **fields))
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        # The claim's version counts saves of its page, inlines included: a page opened before any of them is
+        # refused (ClaimForm), as its statements would put back what the save changed. A save that changes
+        # nothing leaves the version, so nobody else's page goes stale for it.
+        if change and (form.has_changed() or any(formset.has_changed() for formset in formsets)):
             changes = {
                 name: value for name, value in changed_fields(form).items() if name not in ("about", "opened_version")
             }
             claim_update(
-                claim=obj,
-                about=about if "about" in form.changed_data else None,
-                expected_version=form.cleaned_data.get("opened_version") or obj.version,
+                claim=form.instance,
+                about=form.cleaned_data.get("about") if "about" in form.changed_data else None,
+                expected_version=form.cleaned_data.get("opened_version") or form.instance.version,
                 **changes,
             )
-        else:
-            adopt(obj, claim_create(about=about or [], created_by=staff_user(request), **fields))
-
-    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         user = staff_user(request)
-        save_inline_formset(formset, save=lambda row: _save_claim_inline(row, user), delete=_delete_claim_inline)
+        writes = CLAIM_INLINE_WRITES[formset.model]
+        save_inline_formset(
+            formset, create=lambda row: writes.create(row, user), update=writes.update, delete=writes.delete
+        )
 
     def delete_model(self, request: HttpRequest, obj: Claim) -> None:
         claims_delete(claims=[obj])
@@ -452,9 +479,7 @@ class StatementAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
         if change:
             statement_update(statement=obj, **changed_fields(form))
         else:
-            obj.created_by = staff_user(request)
-            save_validated(obj)
-            support_queue(claim_ids=[obj.claim_id])
+            _statement_add(obj, staff_user(request))
 
     def delete_model(self, request: HttpRequest, obj: Statement) -> None:
         statements_delete(statements=[obj])
@@ -507,7 +532,7 @@ class ClaimLinkAdmin(HistoryMixin, FoldedSearchMixin, admin.ModelAdmin):
         if change:
             link_update(link=obj, **changed_fields(form))
         else:
-            adopt(obj, _save_link(obj, staff_user(request)))
+            adopt(obj, _link_add(obj, staff_user(request)))
 
     def delete_model(self, request: HttpRequest, obj: ClaimLink) -> None:
         links_delete(links=[obj])

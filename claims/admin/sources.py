@@ -22,13 +22,13 @@ from claims.support.services import support_queue_for_sources
 from core.admin import (
     AttestAdminMedia,
     FoldedSearchMixin,
+    InlineRowsFormSet,
     adopt,
     changed_fields,
     form_fields,
     save_inline_formset,
     staff_user,
 )
-from core.validation import save_validated
 from sources.models import Actor, ActorAlias, Outlet, Source, SourceRelay
 from sources.services import (
     actor_create,
@@ -58,6 +58,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
+    formset = InlineRowsFormSet
     fields = ["name"]
     extra = 1
     verbose_name_plural = "aliases (how texts refer to this actor; matched ignoring case and accents)"
@@ -176,6 +177,7 @@ class ActorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 class SourceRelayInline(admin.TabularInline):
     model = SourceRelay
+    formset = InlineRowsFormSet
     fk_name = "relaying_source"
     fields = ["original_source"]
     autocomplete_fields = ["original_source"]
@@ -249,12 +251,10 @@ class SourceAdmin(admin.ModelAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         user = staff_user(request)
 
-        def save_relay(relay: SourceRelay) -> SourceRelay:
-            if relay.pk is not None:
-                return save_validated(relay)
+        def relay_add(relay: SourceRelay) -> SourceRelay:
             return source_relay_add(source=relay.relaying_source, original=relay.original_source, created_by=user)
 
-        save_inline_formset(formset, save=save_relay)
+        save_inline_formset(formset, create=relay_add)
         # A relay changed or removed here may make the source a wire copy, or stop it being one.
         support_queue_for_sources(source_ids=[form.instance.pk])
 

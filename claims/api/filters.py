@@ -1,8 +1,5 @@
 """Filters of the claim, statement, evidence and link lists (django-filter); a value that is not valid is a 400."""
 
-from typing import Any
-
-from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
@@ -10,17 +7,8 @@ from django_filters import rest_framework as filters
 from claims.models import Claim, ClaimLink, ClaimStatus, Evidence, ReviewStatus, Stance, Statement, Story, Verdict
 from claims.selectors import links_visible, statements_visible
 from core.api.access import reads_all
-from core.api.filters import MomentFilter
+from core.api.filters import IdFilter, MomentFilter
 from core.text import fold
-
-
-class IdFilter(filters.NumberFilter):
-    """An object's id: a whole number, within the range of ids."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
 
 
 def folded_search(queryset: QuerySet[Claim], value: str) -> QuerySet[Claim]:
@@ -114,7 +102,7 @@ class StatementFilter(filters.FilterSet):
     claim = IdFilter(field_name="claim_id")
     speaker = IdFilter(field_name="speaker_id")
     source = IdFilter(field_name="source_id")
-    story = IdFilter(field_name="claim__story_id")
+    story = IdFilter(field_name="claim__story_id", help_text="A story's id.")
     stance = filters.ChoiceFilter(choices=Stance.choices)
     kind = filters.ChoiceFilter(choices=Statement.Kind.choices)
     review_status = filters.ChoiceFilter(choices=ReviewStatus.choices)

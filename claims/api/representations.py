@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from claims.models import Claim, ReviewStatus, Statement, Verdict
+from claims.schema_org import schema_org_rating
 from claims.selectors import RatingScale, links_visible
 from core.api.fields import url_of
 
@@ -53,17 +54,6 @@ def moment(value: datetime | None) -> str | None:
 
 def day(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def schema_org_rating(*, label: str, value: int | None, scale: RatingScale) -> dict[str, Any]:
-    """A rating as schema.org's Rating, as in ClaimReview's reviewRating."""
-    return {
-        "@type": "Rating",
-        "ratingValue": value,
-        "bestRating": scale.best,
-        "worstRating": scale.worst,
-        "alternateName": label,
-    }
 
 
 def _rating(row: Row, scale: RatingScale) -> dict[str, Any] | None:

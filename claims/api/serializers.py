@@ -11,10 +11,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims.api.representations import schema_org_rating
 from claims.claimreview import Outcome
 from claims.models import Claim, ClaimLink, Evidence, Ingestion, Rating, Stance, Statement
 from claims.review.selectors import STEPS
+from claims.schema_org import schema_org_rating
 from claims.selectors import (
     actors_visible,
     claims_visible,
@@ -60,15 +60,45 @@ class SchemaOrgRatingSerializer(serializers.Serializer):
     """The rating as schema.org's Rating, as in ClaimReview's reviewRating."""
 
     type = serializers.CharField(source="at_type", help_text='Always "Rating".')
-    ratingValue = serializers.IntegerField(allow_null=True, help_text="Higher is truer; null off the scale.")
-    bestRating = serializers.IntegerField(allow_null=True)
-    worstRating = serializers.IntegerField(allow_null=True)
-    alternateName = serializers.CharField()
+    ratingValue = serializers.IntegerField(
+        required=False, help_text="Higher is truer; left out for a rating off the scale (Unproven)."
+    )
+    bestRating = serializers.IntegerField(
+        required=False, help_text="The scale's highest value; left out with ratingValue."
+    )
+    worstRating = serializers.IntegerField(
+        required=False, help_text="The scale's lowest value; left out with ratingValue."
+    )
+    alternateName = serializers.CharField(help_text="The rating's label.")
+    ratingExplanation = serializers.CharField(
+        required=False, help_text="An imported review's rating: where it stands on this site's scale."
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        fields["@type"] = fields.pop("type")
-        return fields
+        return at_names(super().get_fields())
+
+
+def at_names(fields: dict[str, serializers.Field]) -> dict[str, serializers.Field]:
+    """`fields` with `type` and `context` named as JSON-LD names them, `@type` and `@context`."""
+    return {f"@{name}" if name in ("type", "context") else name: field for name, field in fields.items()}
+
+
+class ClaimReviewSerializer(serializers.Serializer):
+    """A claim's ClaimReview, as schema.org JSON-LD (claims.claimreview writes it; this declares it)."""
+
+    context = serializers.CharField(help_text='Always "https://schema.org".')  # type: ignore[assignment]
+    type = serializers.CharField(help_text='Always "ClaimReview".')
+    url = serializers.URLField(help_text="The claim's public page.")
+    claimReviewed = serializers.CharField()
+    datePublished = serializers.DateField(required=False)
+    reviewRating = SchemaOrgRatingSerializer()
+    reviewBody = serializers.CharField(required=False)
+    author = serializers.DictField(help_text="The Organization that reviewed the claim.")
+    itemReviewed = serializers.DictField(help_text="The Claim: who made it, and where it appeared.")
+    isBasedOn = serializers.URLField(required=False, help_text="An imported review: the review it was read from.")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return at_names(super().get_fields())
 
 
 class RatingSerializer(serializers.Serializer):

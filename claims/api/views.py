@@ -182,7 +182,10 @@ class ClaimViewSet(ReadViewSet):
     @extend_schema(
         summary="The claim's ClaimReview (schema.org JSON-LD)",
         description="For a published claim; any other is not found.",
-        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+        responses={
+            (200, "application/ld+json"): s.ClaimReviewSerializer,
+            (200, "application/json"): s.ClaimReviewSerializer,
+        },
     )
     @action(detail=True, methods=["get"], renderer_classes=[JsonLdRenderer, JSONRenderer])
     def claimreview(self, request: Request, pk: str) -> Response:
@@ -366,7 +369,7 @@ class IntakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     list=extend_schema(
         summary="Recent ClaimReviews, newest verdict first",
         description="Each published claim's ClaimReview (schema.org JSON-LD), paged by cursor.",
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: s.ClaimReviewSerializer(many=True)},
     )
 )
 class ClaimReviewViewSet(mixins.ListModelMixin, ApiViewSet):

@@ -196,6 +196,8 @@ class HistoryEntry:
     what: str
     """What changed, e.g. "claim changed", "statement #12 created"."""
     changes: tuple[Change, ...]
+    save: str | None = None
+    """The request or job that made the change (pghistory's context), the same for every change it made."""
 
 
 # Bookkeeping columns that say nothing to a reader.
@@ -266,6 +268,7 @@ def _entries(events: list[Events]) -> list[HistoryEntry]:
             by=_author(event.pgh_context, names),
             what=f"{kind} #{event.pgh_obj_id} {event.pgh_label}",
             changes=changes if event.pgh_label != "deleted" else (),
+            save=str(event.pgh_context_id) if event.pgh_context_id else None,
         )
         entries.append(((event.pgh_created_at, event.pgh_id), entry))
     return [entry for _, entry in sorted(entries, key=lambda item: item[0])]
@@ -284,17 +287,29 @@ def _author(context: dict[str, Any] | None, names: dict[int, str]) -> str:
 
 
 def changes_since(*, claim: Claim, version: int) -> str:
-    """Who changed what on `claim` after `version`, in a sentence: what a second editor needs to know."""
+    """Who changed what on `claim` after `version`, in a sentence: what a second editor needs to know.
+
+    The claim's page saves its statements, evidence and links with it, so their changes since are listed too.
+    """
     events = list(
         Events.objects.tracks(claim).filter(pgh_model="claims.ClaimEvent").order_by("pgh_created_at", "pgh_id")
     )
-    earlier = [event for event in events if (event.pgh_data or {}).get("version", 0) <= version]
     later = [event for event in events if (event.pgh_data or {}).get("version", 0) > version]
     if not later:
         return "it was saved again"
-    entries = _entries(earlier[-1:] + later)[1 if earlier else 0 :]
+    # What the saves since `version` changed, on the claim and on the statements, evidence and links saved with it.
+    saves = {str(event.pgh_context_id) if event.pgh_context_id else None for event in later}
+    since = later[0].pgh_created_at
+    entries = [entry for entry in claim_history(claim) if entry.at >= since and entry.save in saves]
     parts = []
     for entry in entries:
         shown = "; ".join(f"{change.field}: “{change.before}” → “{change.after}”" for change in entry.changes)
-        parts.append(f"{entry.by} at {timezone.localtime(entry.at):%H:%M}" + (f" ({shown})" if shown else ""))
+        what = "" if entry.what.startswith("claim #") else f"{entry.what}: "
+        parts.append(
+            f"{entry.by} at {timezone.localtime(entry.at):%H:%M}" + (f" ({what}{shown})" if what or shown else "")
+        )
+    if not parts:
+        # Saved with nothing a reader sees changed, only its version: say who saved it, and when.
+        saved = _entries(later[-1:])[0]
+        return f"{saved.by} saved it at {timezone.localtime(saved.at):%H:%M}, changing nothing it shows"
     return ", then ".join(parts)

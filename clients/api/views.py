@@ -9,11 +9,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clients.api import serializers as s
-from clients.api.access import ClientOnly, token_of
+from clients.api.access import token_of
 from clients.models import Webhook, WebhookAttempt
 from clients.selectors import deliveries_of
 from clients.services import SIGNATURE_HEADER, webhook_deactivate, webhook_register
-from core.api.access import reads_all
+from core.api.access import ClientOnly, reads_all
 from core.api.base import ReadViewSet
 
 
@@ -27,6 +27,7 @@ class WebhookViewSet(mixins.DestroyModelMixin, ReadViewSet):
     permission_classes = [ClientOnly]
     http_method_names = ["get", "post", "delete", "head", "options"]
     filter_backends: list[type] = []
+    paged_actions = frozenset({"deliveries"})
 
     def visible(self) -> QuerySet[Webhook]:
         token = token_of(self.request)
@@ -63,15 +64,15 @@ class WebhookViewSet(mixins.DestroyModelMixin, ReadViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
-        summary="Recent deliveries of a webhook, with every attempt",
+        summary="Deliveries of a webhook, newest first, with every attempt",
         responses={200: s.DeliverySerializer(many=True)},
     )
     @action(detail=True, methods=["get"])
     def deliveries(self, request: Request, pk: str) -> Response:
         deliveries = deliveries_of(self.get_object()).prefetch_related(
             Prefetch("attempt_log", queryset=WebhookAttempt.objects.order_by("at", "pk"))
-        )[:50]
-        return Response(s.DeliverySerializer(deliveries, many=True).data)
+        )
+        return self.page(deliveries, s.DeliverySerializer)
 
 
 _SIGNED = [

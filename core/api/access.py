@@ -75,3 +75,22 @@ class ApiAccess(BasePermission):
         if model is None or verb is None:
             return []
         return [f"{model._meta.app_label}.{verb}_{model._meta.model_name}"]
+
+
+class ClientOnly(BasePermission):
+    """Endpoints about a client itself (its webhooks): only a client's token may use them."""
+
+    message = "Only an API client's token may manage webhooks."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        # OPTIONS describes the endpoint, not a client's webhooks; a browser's preflight carries no token.
+        if request.method == "OPTIONS":
+            return True
+        if not request.user.is_authenticated:
+            raise NotAuthenticated("Managing webhooks needs the token of an API client.")
+        scopes = token_scopes(request)
+        if scopes is None:
+            return False
+        if request.method not in SAFE_METHODS and Scope.WRITE not in scopes:
+            raise PermissionDenied("This token may only read: it has no write scope.")
+        return True

@@ -14,7 +14,7 @@ from core.api.access import reads_all
 
 # Understood everywhere: `format` picks the browsable page or JSON.
 ALWAYS_ALLOWED = frozenset({"format"})
-LIST_PARAMETERS = frozenset({"cursor", "page_size", "ordering"})
+PAGE_PARAMETERS = frozenset({"cursor", "page_size"})
 
 
 class StrictOrderingFilter(OrderingFilter):
@@ -79,13 +79,18 @@ class ApiViewSet(viewsets.GenericViewSet):
     lookup_value_regex = "[0-9]+"
     # Query parameters an action understands besides filters and paging, e.g. {"retrieve": {"expand"}}.
     query_parameters: dict[str, frozenset[str]] = {}
+    # Actions besides `list` that answer with a page of a list (see `page`), e.g. a webhook's deliveries.
+    paged_actions: frozenset[str] = frozenset()
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
-        allowed = set(self.query_parameters.get(self.action or "", ()))
+        allowed = set(ALWAYS_ALLOWED) | set(self.query_parameters.get(self.action or "", ()))
+        if self.action == "list" or self.action in self.paged_actions:
+            allowed |= PAGE_PARAMETERS
         if self.action == "list":
-            allowed |= LIST_PARAMETERS
+            if any(issubclass(backend, OrderingFilter) for backend in self.filter_backends):
+                allowed.add("ordering")
             filterset_class = getattr(self, "filterset_class", None)
             if filterset_class is not None:
                 allowed |= set(filterset_class.base_filters)
@@ -115,6 +120,13 @@ class ApiViewSet(viewsets.GenericViewSet):
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
+
+    def page(self, queryset: QuerySet, serializer_class: type[serializers.Serializer]) -> Response:
+        """A page of `queryset`, each as `serializer_class` shows it, in the envelope of every list."""
+        page = self.paginate_queryset(queryset)
+        assert page is not None, "the view is paged"
+        items = serializer_class(page, many=True, context=self.get_serializer_context()).data
+        return self.get_paginated_response(items)
 
     def respond(self, obj: Model, code: int = status.HTTP_200_OK, **kwargs: Any) -> Response:
         """The representation of `obj` as this request may see it, read again after a write."""

@@ -18,6 +18,7 @@ from claims.services import evidence_add
 from config.celery import app
 from core.jobs import job_dispatch
 from tests import factories
+from tests.browser import chromium_launched
 from tests.services import require_redis
 
 
@@ -132,3 +133,12 @@ def worker(broker: str, tmp_path: Path) -> Iterator[Worker]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """Headless Chromium, driven by Playwright."""
+    # Playwright's synchronous API runs an event loop in this thread, which Django's
+    # ORM takes for async code; the test's own queries are plain synchronous ones.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield from chromium_launched()

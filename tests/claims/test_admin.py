@@ -1,16 +1,20 @@
 """The editors' claim pages, exercised over HTTP by a signed-in editor."""
 
+import html
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Claim, ClaimLink, Statement, Story
+from claims.models import Claim, ClaimLink, Evidence, Statement, Story
+from claims.services import evidence_add
 from sources.models import Actor, Source
 from tests import factories
+from tests.admin_pages import page_form, post_page
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +246,112 @@ def test_story_page_lists_its_claims(editor_client: Client, seed_story: Story) -
 
     assert response.status_code == 200
     assert "Oscar Pérez has ties to the United States, specifically the CIA." in response.content.decode()
+
+
+# ---------------------------------------------------------------------------------------------- the claim's inlines
+
+
+@pytest.fixture
+def worked_claim(db: None) -> Claim:
+    """A claim with one of each thing its page edits below it: a statement, evidence, and a link to another claim."""
+    statement = factories.StatementFactory(cue="said")
+    claim = statement.claim
+    evidence_add(claim=claim, source=factories.SourceFactory(), effect=Evidence.Effect.SUPPORTS, note="Minutes")
+    factories.ClaimLinkFactory(from_claim=claim, to_claim=factories.ClaimFactory(story=claim.story))
+    return claim
+
+
+def claim_page(claim: Claim) -> str:
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+@pytest.mark.parametrize(
+    ("inline", "changes"),
+    [
+        ("statements", {"stance": "denies", "cue": "denied"}),
+        ("evidence", {"effect": "refutes", "note": "Page 4 of the minutes."}),
+        ("links_from", {"relation": "corroborates", "rationale": "Both say the bridge opens."}),
+    ],
+)
+def test_a_row_changed_in_the_claims_page_is_saved(
+    editor_client: Client, worked_claim: Claim, inline: str, changes: dict[str, str]
+) -> None:
+    response = post_page(
+        editor_client, claim_page(worked_claim), **{f"{inline}-0-{name}": value for name, value in changes.items()}
+    )
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    row = getattr(worked_claim, inline).get()
+    assert {name: getattr(row, name) for name in changes} == changes
+    shown = page_form(editor_client, claim_page(worked_claim))
+    assert {name: shown[f"{inline}-0-{name}"] for name in changes} == {name: [value] for name, value in changes.items()}
+
+
+def test_rows_deleted_in_the_claims_page_are_deleted(editor_client: Client, worked_claim: Claim) -> None:
+    response = post_page(
+        editor_client,
+        claim_page(worked_claim),
+        **{"statements-0-DELETE": "on", "evidence-0-DELETE": "on", "links_from-0-DELETE": "on"},
+    )
+
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    assert not worked_claim.statements.exists()
+    assert not worked_claim.evidence.exists()
+    assert not worked_claim.links_from.exists()
+
+
+def test_links_to_the_claim_are_shown_and_not_changed_from_its_page(editor_client: Client, worked_claim: Claim) -> None:
+    other = worked_claim.links_from.get().to_claim
+    data = page_form(editor_client, claim_page(other))
+    assert data["links_to-TOTAL_FORMS"] == ["1"]
+    data["links_to-0-relation"] = ["duplicates"]  # not on the page: shown, not editable
+
+    response = editor_client.post(claim_page(other), data)
+
+    assert response.status_code == 302
+    assert other.links_to.get().relation == "contradicts"
+
+
+def test_a_statement_change_that_breaks_a_rule_is_a_form_error(editor_client: Client, worked_claim: Claim) -> None:
+    response = post_page(editor_client, claim_page(worked_claim), **{"statements-0-quote": "words nobody said"})
+
+    assert response.status_code == 200
+    assert "The quote is not the source text at 15–49" in response.content.decode()
+    assert worked_claim.statements.get().quote == "the new bridge would open in March"
+
+
+@pytest.fixture
+def opened_by_carol(worked_claim: Claim, researcher: User) -> tuple[Client, dict[str, list[str]]]:
+    """Carol's browser, and the claim's page as she opened it: she is about to change the statement's cue."""
+    carol = Client()
+    carol.force_login(researcher)
+    opened = page_form(carol, claim_page(worked_claim))
+    return carol, {**opened, "statements-0-cue": ["told reporters"]}
+
+
+def test_a_second_editor_is_told_of_the_statement_the_first_changed(
+    editor_client: Client, worked_claim: Claim, opened_by_carol: tuple[Client, dict[str, list[str]]]
+) -> None:
+    second, opened = opened_by_carol
+    post_page(editor_client, claim_page(worked_claim), **{"statements-0-stance": "denies"})
+
+    refused = second.post(claim_page(worked_claim), opened)
+
+    assert refused.status_code == 200
+    message = re.sub(r"\s+", " ", html.unescape(refused.content.decode()))
+    assert re.search(
+        r"Since you opened it: alice at \d\d:\d\d \(statement #\d+ changed: stance: “asserts” → “denies”\)", message
+    ), message
+    assert worked_claim.statements.get().cue == "said"
+
+
+def test_saving_a_page_unchanged_leaves_another_editors_page_current(
+    editor_client: Client, worked_claim: Claim, opened_by_carol: tuple[Client, dict[str, list[str]]]
+) -> None:
+    second, opened = opened_by_carol
+    assert post_page(editor_client, claim_page(worked_claim)).status_code == 302
+
+    saved = second.post(claim_page(worked_claim), opened)
+
+    assert saved.status_code == 302
+    assert worked_claim.statements.get().cue == "told reporters"

@@ -445,6 +445,26 @@ def test_claimreview_of_a_published_claim(anonymous: APIClient, world: World) ->
     assert anonymous.get(f"{CLAIMS}/{world.unpublished.pk}/claimreview").status_code == 404
 
 
+def test_an_unproven_verdict_has_the_same_rating_in_the_api_and_in_its_claimreview(
+    reader: APIClient, researcher: User, reviewer: User, editor: User, rating_scale: None
+) -> None:
+    claim = factories.ClaimFactory(text="The tunnel was dug by hand.")
+    publish(claim, researcher=researcher, reviewer=reviewer, editor=editor, rating="unproven")
+    rating = reader.get(f"{CLAIMS}/{claim.pk}").json()["verdict"]["rating"]["schema_org"]
+    review = reader.get(f"{CLAIMS}/{claim.pk}/claimreview").json()
+    # Off the scale there is no value to give, and no ends of a scale to place it between.
+    assert rating == review["reviewRating"] == {"@type": "Rating", "alternateName": "Unproven"}
+    scale = {row["slug"]: row["schema_org"] for row in reader.get("/api/v1/ratings").json()}
+    assert scale["unproven"] == rating
+    assert scale["false"] == {
+        "@type": "Rating",
+        "ratingValue": 1,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "False",
+    }
+
+
 def test_claimreview_feed_pages_published_claims_only(anonymous: APIClient, world: World) -> None:
     body = anonymous.get("/api/v1/claimreviews", {"page_size": 1}).json()
     assert len(body["results"]) == 1

@@ -396,7 +396,11 @@ def test_clients_register_and_stop_webhooks_through_the_api(db: None) -> None:
     listed = client.get("/api/v1/webhooks").json()["results"]
     assert [hook["id"] for hook in listed] == [webhook_id]
     assert "secret" not in listed[0]
-    assert client.get(f"/api/v1/webhooks/{webhook_id}/deliveries").json() == []
+    assert client.get(f"/api/v1/webhooks/{webhook_id}/deliveries").json() == {
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
     assert client.delete(f"/api/v1/webhooks/{webhook_id}").status_code == 204
     assert client.get(f"/api/v1/webhooks/{webhook_id}").json()["active"] is False
     unpublished = client.post(
@@ -405,6 +409,29 @@ def test_clients_register_and_stop_webhooks_through_the_api(db: None) -> None:
         format="json",
     )
     assert unpublished.status_code == 400  # its role may not read unpublished claims
+
+
+def test_deliveries_are_paged_like_every_list(db: None) -> None:
+    client, api_client = token_client(name="Hook user", roles=[], scopes=["read:published"])
+    webhook = webhook_register(client=api_client, url="https://hooks.example.org/attest", events=["claim.published"])
+    for number in range(5):
+        WebhookDelivery.objects.create(
+            webhook=webhook.webhook, event="claim.published", key=f"claim:{number}", payload={"number": number}
+        )
+    address = f"/api/v1/webhooks/{webhook.webhook.pk}/deliveries?page_size=2"
+    seen = []
+    while address:
+        page = client.get(address)
+        assert page.status_code == 200, page.content
+        assert len(page.json()["results"]) <= 2
+        seen += [delivery["payload"]["number"] for delivery in page.json()["results"]]
+        address = page.json()["next"]
+    assert seen == [4, 3, 2, 1, 0]  # newest first, each once
+    refused = client.get(f"/api/v1/webhooks/{webhook.webhook.pk}/deliveries?page_size=101")
+    assert refused.status_code == 400
+    assert "page_size" in refused.json()["errors"]
+    unknown = client.get(f"/api/v1/webhooks/{webhook.webhook.pk}/deliveries?ordering=created_at")
+    assert unknown.status_code == 400  # nothing orders deliveries but their age
 
 
 def test_webhooks_are_a_clients_own(anonymous: APIClient, editor_client: Any, db: None) -> None:

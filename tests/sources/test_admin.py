@@ -7,8 +7,9 @@ from django.urls import reverse
 from claims.models import Claim, Statement, Story
 from claims.services import claim_create, statement_record
 from sources.models import Actor, ActorAlias, Outlet, Source
-from sources.services import actor_create, source_create
+from sources.services import actor_create, source_create, source_relay_add
 from tests import factories
+from tests.admin_pages import page_form, post_page
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,58 @@ def test_relaying_an_original_source_from_the_source_page(editor_client: Client,
     assert (relay.original_source, relay.created_by) == (tweet, editor)
     article.refresh_from_db()
     assert article.text == "Cabello tweeted that the pilot fired first."
+
+
+def test_an_alias_renamed_on_the_actors_page_is_saved(editor_client: Client) -> None:
+    actor = actor_create(name="Oscar Pérez", aliases=["Mr Perez"])
+    url = reverse("admin:sources_actor_change", args=[actor.pk])
+    index = page_form(editor_client, url)["aliases-1-name"]
+    assert index == ["Oscar Pérez"]  # aliases are listed by name: "Mr Perez", then "Oscar Pérez"
+
+    response = post_page(editor_client, url, **{"aliases-0-name": "Mr Pérez"})
+
+    assert response.status_code == 302
+    assert sorted(actor.aliases.values_list("name", flat=True)) == ["Mr Pérez", "Oscar Pérez"]
+    assert actor.aliases.get(name="Mr Pérez").folded == "mr perez"
+
+
+def test_an_alias_removed_on_the_actors_page_is_removed(editor_client: Client) -> None:
+    actor = actor_create(name="Oscar Pérez", aliases=["Mr Perez"])
+
+    response = post_page(
+        editor_client, reverse("admin:sources_actor_change", args=[actor.pk]), **{"aliases-0-DELETE": "on"}
+    )
+
+    assert response.status_code == 302
+    assert list(actor.aliases.values_list("name", flat=True)) == ["Oscar Pérez"]
+
+
+@pytest.fixture
+def relaying(db: None) -> tuple[Source, Source]:
+    """An article, and the tweet it relays."""
+    article = source_create(title="Siege report", text="Cabello tweeted that the pilot fired first.")
+    tweet = source_create(title="Cabello's tweet", kind=Source.Kind.SOCIAL_POST)
+    source_relay_add(source=article, original=tweet)
+    return article, tweet
+
+
+def test_a_relay_changed_on_the_source_page_is_saved(editor_client: Client, relaying: tuple[Source, Source]) -> None:
+    article, _ = relaying
+    video = source_create(title="Pérez's video", kind=Source.Kind.VIDEO)
+    url = reverse("admin:sources_source_change", args=[article.pk])
+
+    response = post_page(editor_client, url, **{"relay_links-0-original_source": str(video.pk)})
+
+    assert response.status_code == 302
+    assert [relay.original_source for relay in article.relay_links.all()] == [video]
+
+
+def test_a_source_relaying_itself_is_a_form_error(editor_client: Client, relaying: tuple[Source, Source]) -> None:
+    article, tweet = relaying
+    url = reverse("admin:sources_source_change", args=[article.pk])
+
+    response = post_page(editor_client, url, **{"relay_links-0-original_source": str(article.pk)})
+
+    assert response.status_code == 200
+    assert "A source cannot relay itself." in response.content.decode()
+    assert [relay.original_source for relay in article.relay_links.all()] == [tweet]

@@ -36,6 +36,31 @@ def test_the_desk_sees_every_source_with_its_text(desk_reader: APIClient, world:
     assert "We have no money left" in body["text"]
 
 
+UNICODE_LINK = "https://bücher.example/neue-brücke"
+ASCII_LINK = "https://xn--bcher-kva.example/neue-br%C3%BCcke"
+
+
+def test_a_link_with_a_non_ascii_site_name_is_stored_and_shown_in_ascii(desk_writer: APIClient, db: None) -> None:
+    first = desk_writer.post("/api/v1/sources", {"url": UNICODE_LINK}, format="json", HTTP_IDEMPOTENCY_KEY="idn")
+    assert first.status_code == 202, first.content
+    assert first.json()["link"] == ASCII_LINK
+    assert desk_writer.get(first["Location"]).json()["link"] == ASCII_LINK
+    # The same link written the other way is the same request, not another story under the same key.
+    again = desk_writer.post("/api/v1/sources", {"url": ASCII_LINK}, format="json", HTTP_IDEMPOTENCY_KEY="idn")
+    assert (again.status_code, again.json()["id"]) == (202, first.json()["id"])
+
+
+def test_a_source_is_known_by_its_link_however_its_site_name_is_written(desk_writer: APIClient, db: None) -> None:
+    stored = desk_writer.post(
+        "/api/v1/sources", {"extract": False, "title": "Neue Brücke", "url": UNICODE_LINK}, format="json"
+    )
+    assert stored.status_code == 201, stored.content
+    assert stored.json()["address"] == ASCII_LINK
+    twin = desk_writer.post("/api/v1/sources", {"extract": False, "title": "Again", "url": ASCII_LINK}, format="json")
+    assert twin.status_code == 400
+    assert "url" in problem_of(twin)["errors"]
+
+
 def test_actor_search_by_any_alias_ignoring_accents(desk_writer: APIClient, db: None) -> None:
     created = desk_writer.post(
         "/api/v1/actors", {"name": "Oscar Pérez", "aliases": ["Mr Pérez"], "kind": "person"}, format="json"

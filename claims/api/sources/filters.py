@@ -3,8 +3,7 @@
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
-from claims.api.filters import IdFilter
-from core.api.filters import MomentFilter
+from core.api.filters import IdFilter, MomentFilter
 from core.text import fold
 from sources.models import Actor, ActorAlias, Outlet, Source
 
