@@ -5,9 +5,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from config.management.commands import demo
 from django.core.management import CommandError, call_command
 
+from claims.management.commands import demo
 from core import embedded_postgres
 
 
