@@ -340,7 +340,9 @@ def _apposition(words: Span) -> tuple[Span, Span] | None:
     doc = words.doc
     for appos in (child for child in head.children if child.dep_ == "appos" and words.start <= child.i < words.end):
         inner = doc[appos.left_edge.i : appos.right_edge.i + 1]
-        outer = _trimmed_span(doc, [t for t in words if not (inner.start <= t.i < inner.end)])
+        # The head's side of the apposition only: in "X, the Y, of Z" the name is "X", not "X, the Y, of Z".
+        side = [t for t in words if (t.i < inner.start if head.i < inner.start else t.i >= inner.end)]
+        outer = _trimmed_span(doc, side)
         if outer is None:
             continue
         head_is_description = not is_proper(head) or any(
