@@ -636,15 +636,15 @@ def test_a_described_speaker_is_one_actor_under_their_name_with_the_description(
 
 
 def test_a_known_actors_description_is_left_as_the_desk_wrote_it(ingest: Callable[..., Ingestion]) -> None:
-    solorzano = actor_create(name="Delsa Solórzano", description="Venezuelan politician, Un Nuevo Tiempo")
+    reverol = actor_create(name="Néstor Reverol", description="Venezuelan Minister of Interior and Justice")
 
-    ingestion = ingest(text="Opposition lawmaker Delsa Solórzano said the vote had been rigged.")
+    ingestion = ingest(text="Venezuela's interior minister, Néstor Reverol, said the group had opened fire first.")
 
     [statement] = suggested_statements(ingestion)
-    assert statement.speaker == solorzano
-    solorzano.refresh_from_db()
-    assert solorzano.description == "Venezuelan politician, Un Nuevo Tiempo"
-    assert not Actor.objects.filter(name__icontains="lawmaker").exists()
+    assert statement.speaker == reverol
+    reverol.refresh_from_db()
+    assert reverol.description == "Venezuelan Minister of Interior and Justice"
+    assert not Actor.objects.filter(name__icontains="minister").exists()
 
 
 def test_a_relative_pronoun_is_never_an_actor(ingest: Callable[..., Ingestion]) -> None:

@@ -261,6 +261,9 @@ def test_a_relative_the_text_does_not_name_keeps_the_words_and_needs_wording(tex
 
 
 def test_he_in_a_mothers_reported_speech_is_not_the_mother() -> None:
-    text = "Pedro Lima was arrested on Tuesday. His mother, Rosa Lima, said he was innocent."
+    text = (
+        "Pedro Lima was arrested on Tuesday. His mother, Rosa Lima, said he was innocent.\n\n"
+        "Rosa Lima said he had been asleep."
+    )
 
-    assert wordings(text) == ["Pedro Lima was innocent."]
+    assert wordings(text) == ["Pedro Lima was innocent.", "Pedro Lima was asleep."]
