@@ -292,7 +292,9 @@ def _record_suggestions(ingestion: Ingestion, source: Source, attributions: list
         for attribution, propositions in zip(attributions, found.stated, strict=True):
             if attribution not in spoken:
                 continue
-            speaker = _actor_for(attribution.speaker or "", attribution.speaker_kind)
+            speaker = _actor_for(
+                attribution.speaker or "", attribution.speaker_kind, description=attribution.speaker_description
+            )
             stance = stance_of(attribution, text)
             for proposition in propositions:
                 created += _suggest(
@@ -416,15 +418,18 @@ def _story_for(source: Source) -> Story:
     return story_create(title=source.title[:300], slug=slug)
 
 
-def _actor_for(name: str, kind: str) -> Actor:
-    """The actor a speaker's name refers to, by alias ("the authorities", "Mr Perez"); a new one if none fits."""
+def _actor_for(name: str, kind: str, *, description: str | None = None) -> Actor:
+    """The actor a speaker's name refers to, by alias ("the authorities", "Mr Perez"); a new one if none fits,
+    described as the text describes them ("opposition lawmaker"). A known actor's description is the desk's."""
     for form in (name, f"the {name}"):
         lookup = actor_lookup(name=form)
         if lookup.actor is not None:
             return lookup.actor
         if lookup.is_ambiguous:
             return actor_most_quoted(candidates=lookup.candidates, kind=SPEAKER_KINDS.get(kind))
-    return actor_create(name=name[:200], kind=SPEAKER_KINDS.get(kind, Actor.Kind.PERSON))
+    return actor_create(
+        name=name[:200], kind=SPEAKER_KINDS.get(kind, Actor.Kind.PERSON), description=(description or "")[:500]
+    )
 
 
 def _channel_source(source: Source, channel: str | None, speaker: Actor) -> Source | None:

@@ -177,7 +177,7 @@ def _attributions_at(token: Token, reading: Reading) -> Iterator[Attribution]:
     if subject is None:
         speaker = Speaker(None, "unknown")
     else:
-        speaker = reading.speakers.resolve(_source_span(subject), reading.offset, reading.sentence)
+        speaker = reading.speakers.resolve(_source_span(_antecedent(subject)), reading.offset, reading.sentence)
     yield Attribution(
         source=None if subject is None or implied else _source_extent(subject, reading),
         cue=_cue_extent(token, base, reading),
@@ -185,6 +185,7 @@ def _attributions_at(token: Token, reading: Reading) -> Iterator[Attribution]:
         kind=_kind(content, reading.quotes),
         speaker=speaker.name,
         speaker_kind=speaker.kind,  # type: ignore[arg-type]
+        speaker_description=speaker.description,
         channel=_channel(token, base),
     )
 
@@ -212,6 +213,7 @@ def _according_to(token: Token, reading: Reading) -> Attribution | None:
         kind=_kind(content, reading.quotes),
         speaker=speaker.name,
         speaker_kind=speaker.kind,  # type: ignore[arg-type]
+        speaker_description=speaker.description,
         channel=None,
     )
 
@@ -229,6 +231,14 @@ def _subject_of(verb: Token) -> tuple[Token | None, bool]:
         subject, _ = _subject_of(verb.head)
         return subject, True
     return None, False
+
+
+def _antecedent(subject: Token) -> Token:
+    """Who a relative pronoun stands for: in "the governor, who said…", the governor; any other subject itself."""
+    verb = subject.head
+    if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl" and verb.head is not verb:
+        return verb.head
+    return subject
 
 
 def _source_span(subject: Token) -> Span:

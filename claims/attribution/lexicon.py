@@ -108,8 +108,53 @@ ORGANISATION_NOUNS = frozenset(
     government ministry department agency administration company firm campaign party committee
     commission council court media newspaper network station office army military police union
     organisation organization group coalition spokesman spokeswoman spokesperson
+    authority federation association confederation institute foundation observatory service bureau
+    board corporation alliance league society
     """.split()
 )
+
+# Roles that only an organisation holds: "Minera Norte, the mine's operator": Minera Norte is a company.
+ORGANISATION_ROLES = frozenset(
+    """
+    operator contractor subcontractor owner manufacturer maker insurer publisher broadcaster developer
+    supplier regulator employer lender retailer
+    """.split()
+)
+
+# Words for relatives, with the sex they name and the relation they stand in: "her son" is someone whose
+# parent she is. A relation's converse is what the relative is to the other ("mother" → "child").
+KINSHIP: dict[str, tuple[str | None, str]] = {
+    "mother": ("female", "parent"),
+    "father": ("male", "parent"),
+    "parent": (None, "parent"),
+    "son": ("male", "child"),
+    "daughter": ("female", "child"),
+    "child": (None, "child"),
+    "brother": ("male", "sibling"),
+    "sister": ("female", "sibling"),
+    "wife": ("female", "spouse"),
+    "husband": ("male", "spouse"),
+    "grandmother": ("female", "grandparent"),
+    "grandfather": ("male", "grandparent"),
+    "grandson": ("male", "grandchild"),
+    "granddaughter": ("female", "grandchild"),
+    "uncle": ("male", "parent's sibling"),
+    "aunt": ("female", "parent's sibling"),
+    "nephew": ("male", "sibling's child"),
+    "niece": ("female", "sibling's child"),
+}
+CONVERSE_RELATIONS = {
+    "parent": "child",
+    "child": "parent",
+    "sibling": "sibling",
+    "spouse": "spouse",
+    "grandparent": "grandchild",
+    "grandchild": "grandparent",
+    "parent's sibling": "sibling's child",
+    "sibling's child": "parent's sibling",
+}
+# The sex a possessive pronoun says its owner is: in "his mother", the one whose mother she is is male.
+POSSESSIVE_SEX = {"his": "male", "her": "female"}
 
 # Words before a name that say who someone is rather than name them.
 TITLES = frozenset(
@@ -120,6 +165,8 @@ TITLES = frozenset(
     lord lady dame speaker chancellor ambassador commissioner deputy director chairman chairwoman
     """.split()
 )
+# Titles of address only: they say nothing of a person's role, so they make no description.
+COURTESY_TITLES = frozenset("mr mrs ms miss dr sir dame lord lady".split())
 
 # How a second-hand statement reached the report: the channel becomes a
 # source of its own.

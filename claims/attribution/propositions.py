@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from claims import lexicon
 from claims.attribution import parse_with_lemmas
-from claims.attribution.lexicon import CUE_FORMS, GROUP_NOUNS, QUOTE_CLOSERS, QUOTE_OPENERS
+from claims.attribution.lexicon import CUE_FORMS, GROUP_NOUNS, KINSHIP, QUOTE_CLOSERS, QUOTE_OPENERS
 from claims.attribution.speakers import SpeakerResolver, is_proper
 from claims.attribution.types import Attribution
 from core.text import fold
@@ -367,6 +367,10 @@ class _Story:
         for attribution in attributions:
             if attribution.speaker and attribution.source is not None:
                 position = attribution.source[0]
+                source = doc.char_span(*attribution.source, alignment_mode="expand")
+                if source is not None and len(source) > 1:
+                    # "His mother, Rosa Lima, said": what the source's words say of the speaker, for "her son".
+                    self.speakers.resolve(source, 0, self._sentence_at(position))
                 self.speakers.remember(
                     attribution.speaker, attribution.speaker_kind, position, self._sentence_at(position), True
                 )
@@ -500,16 +504,43 @@ class _Story:
             return None
         if not direct and not object_of_cue and speaker:
             # Reported speech: "Mr Perez said he had offered…": he is the speaker, when the speaker can be one.
-            if pronoun.refers == "person" and kind == "person":
+            if pronoun.refers == "person" and kind == "person" and self._may_be(speaker, token.lower_):
                 return speaker
             if pronoun.refers == "group or organisation" and kind in ("group", "organisation"):
                 return speaker
-        besides = speaker if (direct or object_of_cue) else None
+        besides = speaker if (direct or object_of_cue or not self._may_be(speaker or "", token.lower_)) else None
         if pronoun.refers == "person":
             found = self.speakers.antecedent("he", position, sentence, besides=besides)
         else:
             found = self.speakers.antecedent("they", position, sentence, besides=besides)
         return found.name
+
+    def _may_be(self, person: str, pronoun: str) -> bool:
+        """Whether the pronoun can stand for the person: in "his mother said he was innocent", "he" is not her."""
+        sex = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}.get(pronoun)
+        known = {KINSHIP[role.noun][0] for role in self.speakers.roles if role.name == person and role.noun in KINSHIP}
+        return sex is None or not known - {None, sex}
+
+    def _relative(self, possessive: Token, attribution: Attribution, *, direct: bool) -> str | None:
+        """Who "her son" is: the name beside it ("her son, Pedro Lima"), or the one person the text says is the
+        owner's son; None where neither says so."""
+        relative = possessive.head
+        named = [child for child in relative.children if child.dep_ == "appos" and is_proper(child)]
+        owner = self._refer(possessive, PRONOUNS[possessive.lower_], attribution, direct=direct)
+        if named:
+            words = [t.text for t in _proper_words(named[0])]
+            parts = [part for part in words if fold(part).rstrip(".") not in ("mr", "mrs", "ms", "dr", "miss")]
+            # A relative shares the family name: "Mr Lima" beside Rosa Lima is not her.
+            fitting = [
+                person
+                for person in self.speakers.people
+                if owner is None or fold(person) != fold(owner)
+                if [fold(part) for part in person.split()][-len(parts) :] == [fold(part) for part in parts]
+            ]
+            return fitting[0] if len(fitting) == 1 and parts else " ".join(words)
+        if owner is None:
+            return None
+        return self.speakers.relative(fold(relative.text), owner)
 
     def _names_in(self, words: str) -> str:
         """A short form of a name the text gave in full ("Mr Pérez") as the full one ("Oscar Pérez")."""
@@ -559,6 +590,7 @@ class _Story:
         entries: list[list[Any]] = []  # [token, words, space after]
         number_changed: bool | None = None
         head_form: dict[int, str] = {}
+        dropped: set[int] = set()
         index = 0
         while index < len(tokens):
             token = tokens[index]
@@ -569,8 +601,19 @@ class _Story:
                     entries[-1][2] = " "
                 index += 1
                 continue
-            if token.text in QUOTE_OPENERS + QUOTE_CLOSERS:
+            if token.text in QUOTE_OPENERS + QUOTE_CLOSERS or token.i in dropped:
                 written = None
+            elif token.tag_ == "PRP$" and token.dep_ == "poss" and token.head.lower_ in KINSHIP and lower in PRONOUNS:
+                relative = self._relative(token, attribution, direct=direct)
+                if relative is None:
+                    rendering.unresolved.append(f"{token.text} {token.head.text}")
+                else:
+                    # "her son, Mr Lima," → "Mr Lima": the name stands for the whole phrase.
+                    written = relative
+                    kin = token.head
+                    dropped |= {kin.i} | {
+                        t.i for child in kin.children if child.dep_ in ("appos", "punct") for t in child.subtree
+                    }
             elif lower in NEGATIONS and token.dep_ == "neg" and not keep_negation:
                 rendering.denies = not rendering.denies
                 written = None

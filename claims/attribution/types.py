@@ -23,5 +23,7 @@ class Attribution:
     speaker: str | None
     """The speaker's name as resolved within the text: "he" and "Mr Pérez" become "Oscar Pérez"."""
     speaker_kind: Literal["person", "organisation", "group", "unknown"] = "unknown"
+    speaker_description: str | None = None
+    """What the text calls the speaker besides their name: "opposition lawmaker", "Pedro Lima’s mother"."""
     channel: str | None = None
     """The medium of a second-hand statement: "tweeted" → "tweet", "In footage posted online" → "video"."""

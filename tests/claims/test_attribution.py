@@ -241,6 +241,85 @@ def test_speaker_name_stops_at_the_end_of_the_sentence_before(text: str) -> None
     assert attribution_of(text, "the bridge was safe").speaker == "Ana Ruiz"
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "description"),
+    [
+        (
+            "Opposition lawmaker Delsa Solórzano said the vote had been rigged.",
+            "Delsa Solórzano",
+            "opposition lawmaker",
+        ),
+        (
+            "Venezuela's interior minister, Néstor Reverol, said the group had opened fire first.",
+            "Néstor Reverol",
+            "Venezuela's interior minister",
+        ),
+        ("Interior Minister Gustavo Herrera said the port was open.", "Gustavo Herrera", "Interior Minister"),
+        ("His mother Rosa Lima said the boy was at home.", "Rosa Lima", None),
+        (
+            "The plant opened in March. Its chief executive, Tomás Aranda, said it would hire 300 people.",
+            "Tomás Aranda",
+            None,
+        ),
+        (
+            "Pedro Lima was arrested on Tuesday. His mother, Rosa Lima, told reporters he had been at home.",
+            "Rosa Lima",
+            "Pedro Lima’s mother",
+        ),
+    ],
+    ids=["role-before", "apposition-after-role", "title", "kin-without-comma", "its-role", "kin-named"],
+)
+def test_a_descriptor_is_no_part_of_the_speakers_name(text: str, speaker: str, description: str | None) -> None:
+    [attribution] = extract_attributions(text)
+
+    assert attribution.speaker == speaker
+    assert attribution.speaker_description == description
+
+
+def test_a_role_the_text_gave_someone_is_that_person_later() -> None:
+    text = (
+        "Venezuela's interior minister, Néstor Reverol, said the group had opened fire first. "
+        "Reverol said two officers died. The minister said the bodies would be returned.\n\n"
+        "Minera Norte, the mine's operator, said the tunnel was sealed. "
+        "The mine's operator said rescue teams were on site.\n\n"
+        "The National Water Authority said it had opened the spillway. "
+        "The authority said the towns had been alerted early."
+    )
+
+    speakers = [(attribution.speaker, attribution.speaker_kind) for attribution in extract_attributions(text)]
+
+    assert speakers == [
+        ("Néstor Reverol", "person"),
+        ("Néstor Reverol", "person"),
+        ("Néstor Reverol", "person"),
+        ("Minera Norte", "organisation"),
+        ("Minera Norte", "organisation"),
+        ("National Water Authority", "organisation"),
+        ("National Water Authority", "organisation"),
+    ]
+
+
+def test_an_operator_the_text_does_not_name_is_an_organisation_by_that_description() -> None:
+    [attribution] = extract_attributions("The mine's operator said the tunnel was sealed.")
+
+    assert (attribution.speaker, attribution.speaker_kind) == ("mine's operator", "organisation")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Reporters spoke to the governor, who said the dam was safe.", "governor"),
+        ("The halt was confirmed by Deputy Minister Lucía Ferrer, who said inspectors would stay.", "Lucía Ferrer"),
+        ("It was the Water Authority that said the dam was safe.", "Water Authority"),
+    ],
+)
+def test_a_relative_pronoun_speaks_for_its_antecedent(text: str, speaker: str) -> None:
+    spoken = [attribution.speaker for attribution in extract_attributions(text)]
+
+    assert speaker in spoken
+    assert not {"who", "which", "that"} & {fold(name or "") for name in spoken}
+
+
 # --- The shapes reporting language takes ---------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from claims.services import suggestions_accept, suggestions_discard
 from claims.tasks import ingest as ingest_job
 from core.text import fold
 from sources.models import Actor, Outlet, Source
+from sources.services import actor_create
 from tests.claims.conftest import jobs_queued
 from tests.sources.test_fetching import ARTICLE as BUGLE_ARTICLE
 from tests.sources.test_fetching import NewsroomSite, page, redirect
@@ -618,3 +619,37 @@ def test_short_form_speaker_is_recorded_under_the_full_name_the_text_gives(inges
 
     [statement] = suggested_statements(ingestion)
     assert fold(statement.speaker.name) == "oscar perez"
+
+
+def test_a_described_speaker_is_one_actor_under_their_name_with_the_description(
+    ingest: Callable[..., Ingestion],
+) -> None:
+    ingestion = ingest(
+        text="Venezuela's interior minister, Néstor Reverol, said the group had opened fire first.\n\n"
+        "Néstor Reverol said two officers died. Reverol said the operation was over.\n\n"
+        "The minister said the bodies would be returned."
+    )
+
+    reverol = Actor.objects.get(name="Néstor Reverol")
+    assert reverol.description == "Venezuela's interior minister"
+    assert {statement.speaker for statement in suggested_statements(ingestion)} == {reverol}
+
+
+def test_a_known_actors_description_is_left_as_the_desk_wrote_it(ingest: Callable[..., Ingestion]) -> None:
+    reverol = actor_create(name="Néstor Reverol", description="Venezuelan Minister of Interior and Justice")
+
+    ingestion = ingest(text="Venezuela's interior minister, Néstor Reverol, said the group had opened fire first.")
+
+    [statement] = suggested_statements(ingestion)
+    assert statement.speaker == reverol
+    reverol.refresh_from_db()
+    assert reverol.description == "Venezuelan Minister of Interior and Justice"
+    assert not Actor.objects.filter(name__icontains="minister").exists()
+
+
+def test_a_relative_pronoun_is_never_an_actor(ingest: Callable[..., Ingestion]) -> None:
+    ingestion = ingest(text="Reporters spoke to Governor Ana Ruiz, who said the dam was safe.")
+
+    [statement] = suggested_statements(ingestion)
+    assert statement.speaker.name == "Ana Ruiz"
+    assert not Actor.objects.filter(name__in=["who", "which", "that"]).exists()

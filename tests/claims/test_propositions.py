@@ -221,3 +221,49 @@ def test_a_proposition_of_one_attribution() -> None:
     [attribution] = extract_attributions(text)
 
     assert [proposition.text for proposition in propositions_of(text, attribution)] == ["The dam burst."]
+
+
+# -- relatives
+
+
+@pytest.mark.parametrize(
+    ("text", "wording"),
+    [
+        (
+            "Pedro Lima was arrested on Tuesday. His mother, Rosa Lima, said her son had been at home all night.",
+            "Pedro Lima was at home all night.",
+        ),
+        ("Rosa Lima said her son, Mr Lima, had been at home.", "Mr Lima was at home."),
+    ],
+    ids=["named-before", "named-beside"],
+)
+def test_a_relative_is_the_person_the_text_names(text: str, wording: str) -> None:
+    [proposition] = propositions(text)
+
+    assert proposition.text == wording
+    assert not proposition.needs_wording
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rosa Lima said her son had been at home.",
+        # The text says whose mother she is, but not that he is her only son: "her daughter" is nobody named.
+        "Pedro Lima was arrested on Tuesday. His mother, Rosa Lima, said her daughter had been at home.",
+    ],
+    ids=["no-one-named", "the-other-sex"],
+)
+def test_a_relative_the_text_does_not_name_keeps_the_words_and_needs_wording(text: str) -> None:
+    [proposition] = propositions(text)
+
+    assert proposition.text.startswith("Her ")
+    assert proposition.needs_wording
+
+
+def test_he_in_a_mothers_reported_speech_is_not_the_mother() -> None:
+    text = (
+        "Pedro Lima was arrested on Tuesday. His mother, Rosa Lima, said he was innocent.\n\n"
+        "Rosa Lima said he had been asleep."
+    )
+
+    assert wordings(text) == ["Pedro Lima was innocent.", "Pedro Lima was asleep."]
