@@ -7,7 +7,10 @@ a page. People and API clients alike act in these roles (clients.services gives 
 groups). The review workflow's own permissions are granted to them in claims.rules.
 """
 
+from typing import Any
+
 import rules
+from django.apps import AppConfig, apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import models, transaction
 from django.db.models import Q
@@ -67,25 +70,38 @@ EDITORIAL_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-@transaction.atomic
-def editorial_groups_sync() -> dict[str, Group]:
-    """Create or update the editor, reviewer and researcher groups with their permissions."""
+def editorial_groups_sync(*, using: str = "default") -> dict[str, Group]:
+    """Create or update the editor, reviewer and researcher groups with their permissions (every migrate does)."""
     groups = {}
-    for role, grants in EDITORIAL_ROLES.items():
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = Permission.objects.none()
-        for scope, actions in grants.items():
-            app_label, _, model = scope.partition(".")
-            scoped = Permission.objects.filter(content_type__app_label=app_label)
-            if model:
-                scoped = scoped.filter(content_type__model=model)
-            codename_prefixes = Q()
-            for action in actions:
-                codename_prefixes |= Q(codename__startswith=f"{action}_")
-            wanted = wanted | scoped.filter(codename_prefixes)
-        group.permissions.set(wanted.distinct())
-        groups[role] = group
+    with transaction.atomic(using=using):
+        for role, grants in EDITORIAL_ROLES.items():
+            groups[role] = _group_synced(role, grants, using)
     return groups
+
+
+def _group_synced(role: str, grants: dict[str, tuple[str, ...]], using: str) -> Group:
+    group, _ = Group.objects.using(using).get_or_create(name=role)
+    wanted = Permission.objects.using(using).none()
+    for scope, actions in grants.items():
+        app_label, _, model = scope.partition(".")
+        scoped = Permission.objects.using(using).filter(content_type__app_label=app_label)
+        if model:
+            scoped = scoped.filter(content_type__model=model)
+        codename_prefixes = Q()
+        for action in actions:
+            codename_prefixes |= Q(codename__startswith=f"{action}_")
+        wanted = wanted | scoped.filter(codename_prefixes)
+    group.permissions.set(wanted.distinct())
+    return group
+
+
+def roles_sync_after_migrate(sender: AppConfig, using: str = "default", **_: Any) -> None:
+    """post_migrate: a release that changes a role's grants takes effect when it is deployed (migrate runs then).
+
+    Only after the last app's signal, when every app's permissions exist.
+    """
+    if sender.label == list(apps.get_app_configs())[-1].label:
+        editorial_groups_sync(using=using)
 
 
 class Scope(models.TextChoices):

@@ -60,3 +60,18 @@ def test_a_database_made_before_core_keeps_its_jobs_and_who_may_see_them() -> No
     assert Job.objects.get(pk="0b7e1c59-3f0f-4d34-8d1c-2f0d7e4a9b21").error == "gone"
     assert desk.permissions.get().content_type.app_label == "core"
     assert not ContentType.objects.filter(app_label="config").exists()
+
+
+@pytest.mark.django_db
+def test_migrate_brings_the_editorial_roles_up_to_date() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    Group.objects.filter(name="researcher").delete()
+    Group.objects.filter(name="editor").first() or Group.objects.create(name="editor")
+    editor = Group.objects.get(name="editor")
+    editor.permissions.remove(*Permission.objects.filter(codename="add_apiclient"))
+
+    call_command("migrate", verbosity=0)  # nothing left to apply: what a deployment runs on every release
+
+    assert Group.objects.get(name="researcher").permissions.filter(codename="add_ingestion").exists()
+    assert Group.objects.get(name="editor").permissions.filter(codename="add_apiclient").exists()
