@@ -156,7 +156,7 @@ API = [
 ]
 # fmt: on
 
-# readyz asks the broker, which the test settings do not run; tests/config/test_health.py covers it.
+# readyz asks the broker, which the test settings do not run; tests/core/test_health.py covers it.
 NOT_IN_THE_MATRIX = {("readyz", "GET")}
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 
-@pytest.mark.urls("tests.config.urls_failing")
+@pytest.mark.urls("tests.core.urls_failing")
 def test_a_page_that_loses_the_database_answers_503_with_a_retry_hint() -> None:
     response = Client(raise_request_exception=False).get("/claims-away/")
 
@@ -14,7 +14,7 @@ def test_a_page_that_loses_the_database_answers_503_with_a_retry_hint() -> None:
     assert "Traceback" not in response.content.decode()
 
 
-@pytest.mark.urls("tests.config.urls_failing")
+@pytest.mark.urls("tests.core.urls_failing")
 def test_an_api_call_that_loses_the_database_gets_problem_details() -> None:
     response = Client(raise_request_exception=False).get("/api/v1/claims-away/")
 

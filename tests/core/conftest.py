@@ -1,4 +1,4 @@
-"""Fixtures of the project-level tests."""
+"""Fixtures of the tests of what every app shares (core) and of the API as a whole."""
 
 from collections.abc import Iterator
 
