@@ -5,8 +5,8 @@
 
 Each event of the corpus (bench/data/coverage/<event>.yaml: several outlets' stories with gold statements,
 propositions and links) goes through the product's own path, story by story in publication order: the intake
-an editor makes in the admin ("Story intakes → Add", `claims.ingestion.ingestion_request` with the pasted text
-and headline, into one Story per event), the editor's bulk accept of every suggestion
+an editor makes in the admin ("Story intakes → Add", `claims.ingestion.ingestion_request` with the pasted text,
+headline and outlet, into one Story per event), the editor's bulk accept of every suggestion
 (`claims.services.suggestions_accept`), and linking (the job each new claim queues, then the periodic re-scan,
 `claims.tasks.relink_stale`, for the claims the accept changed). Jobs run in-process, as without a broker.
 What was recorded is then scored against the gold (bench/README.md says how). The last line is
@@ -572,6 +572,8 @@ def event_ingest(event: Event, tally: Tally) -> tuple[int, list[Ingested]]:
     from claims.models import Ingestion, ReviewStatus, Statement
     from claims.services import story_create, suggestions_accept
     from claims.tasks import relink_stale
+    from sources.models import Outlet
+    from sources.services import outlet_create
 
     story = story_create(title=event.title, slug=event.name)
     ingested = []
@@ -579,7 +581,9 @@ def event_ingest(event: Event, tally: Tally) -> tuple[int, list[Ingested]]:
         started = time.perf_counter()
         # Without a broker the reading job runs at the intake's commit, and each new claim's linking job at the
         # commit of the suggestions that made it.
-        intake = ingestion_request(text=gold.text, title=gold.title, story=story)
+        # The editor names the story's outlet, so its own reporting is the outlet's, as the gold has it.
+        outlet = Outlet.objects.filter(name=gold.outlet).first() or outlet_create(name=gold.outlet)
+        intake = ingestion_request(text=gold.text, title=gold.title, story=story, outlet=outlet)
         intake.refresh_from_db()
         if intake.status != Ingestion.Status.SUCCEEDED:
             ingested.append(Ingested(gold, intake.source_id, f"{intake.status}: {intake.error}"))

@@ -32,9 +32,9 @@ from core.jobs import job_enqueue
 from core.text import canonical_link, canonical_text, fold
 from core.validation import save_validated
 from sources.articles import FetchedArticle, article_from_html, fetch_article
-from sources.models import Actor, Source
+from sources.models import Actor, Outlet, Source
 from sources.selectors import actor_lookup
-from sources.services import actor_create, outlet_for_domain, source_record, source_relay_add
+from sources.services import actor_create, outlet_for_domain, source_record, source_relay_add, source_update
 
 logger = logging.getLogger(__name__)
 
@@ -101,9 +101,14 @@ def ingestion_request(
     url: str = "",
     title: str = "",
     story: Story | None = None,
+    outlet: Outlet | None = None,
     requested_by: User | None = None,
 ) -> Ingestion:
-    """Record a story to read, from pasted text or a link, and queue the job that reads it."""
+    """Record a story to read, from pasted text or a link, and queue the job that reads it.
+
+    `outlet` is who published it: a pasted story has no other way to say so, and for a link the
+    editor's word wins over the outlet its domain is recorded under.
+    """
     if bool(text.strip()) == bool(url.strip()):
         raise ValidationError("Paste the story's text or give its link, not both and not neither.")
     ingestion = save_validated(
@@ -112,6 +117,7 @@ def ingestion_request(
             submitted_text=clean_pasted_text(text) if text.strip() else "",
             title=title.strip(),
             story=story,
+            outlet=outlet,
             created_by=requested_by,
         )
     )
@@ -156,7 +162,7 @@ def ingestion_run(*, ingestion_id: int) -> None:
     if not claimed:
         logger.info("Ingestion %s is missing, running or finished; nothing to do.", ingestion_id)
         return
-    ingestion = Ingestion.objects.select_related("story").get(pk=ingestion_id)
+    ingestion = Ingestion.objects.select_related("story", "outlet").get(pk=ingestion_id)
     try:
         source = _source_for(ingestion)
         _progress(ingestion, 40, "finding who said what", source=source)
@@ -219,32 +225,45 @@ def _source_for(ingestion: Ingestion) -> Source:
     if ingestion.url:
         _progress(ingestion, 10, "fetching the page")
         article = fetch_article(ingestion.url)
-        return _article_source(article, ingestion.title)
+        return _article_source(article, ingestion)
     text = ingestion.submitted_text
     if LOOKS_LIKE_HTML.match(text):
         try:
             article = article_from_html(text)
         except NotAnArticle as error:
             raise NotAnArticle("The pasted HTML has no article text that Attest can extract.") from error
-        return _article_source(article, ingestion.title)
+        return _article_source(article, ingestion)
     first_line = text.split("\n", 1)[0].strip()
     title = ingestion.title or (first_line[:200] if len(first_line) <= 200 else first_line[:197] + "…")
-    source, _ = source_record(title=title, text=text)
-    return source
+    return _with_outlet(source_record(title=title, text=text, outlet=ingestion.outlet), ingestion.outlet)
 
 
-def _article_source(article: FetchedArticle, title: str) -> Source:
+def _article_source(article: FetchedArticle, ingestion: Ingestion) -> Source:
     address = article.canonical_url or article.final_url or None
     host = urlsplit(address).hostname if address else None
-    source, _ = source_record(
-        title=title or article.title or address or "Untitled story",
+    outlet = ingestion.outlet
+    if outlet is None and host:
+        outlet = outlet_for_domain(domain=host, name=article.site_name)
+    recorded = source_record(
+        title=ingestion.title or article.title or address or "Untitled story",
         text=article.text,
         url=address,
-        outlet=outlet_for_domain(domain=host, name=article.site_name) if host else None,
+        outlet=outlet,
         author=article.author[:300],
         published_at=article.published_at,
         language=article.language or "en",
     )
+    return _with_outlet(recorded, ingestion.outlet)
+
+
+def _with_outlet(recorded: tuple[Source, bool], outlet: Outlet | None) -> Source:
+    """The source, given the editor's outlet if it was stored earlier without one.
+
+    An outlet it already has is left alone: the statements already in it are weighed by it.
+    """
+    source, created = recorded
+    if not created and outlet is not None and source.outlet_id is None:
+        source = source_update(source=source, outlet=outlet)
     return source
 
 
@@ -403,7 +422,7 @@ def _narrator_for(source: Source) -> Actor:
     return _actor_for(UNNAMED_REPORTER, "group")
 
 
-# A pasted story names no outlet; its own reporting is recorded as this actor's, for the editor to reattribute.
+# A pasted story given without its outlet; its own reporting is recorded as this actor's, for the editor to reattribute.
 UNNAMED_REPORTER = "Unnamed reporter"
 
 

@@ -628,7 +628,7 @@ class IngestionForm(forms.ModelForm):
 
     class Meta:
         model = Ingestion
-        fields = ["submitted_text", "url", "title", "story"]
+        fields = ["submitted_text", "url", "title", "outlet", "story"]
         field_classes = {"url": LinkField}
         widgets = {"submitted_text": forms.Textarea(attrs={"rows": 18, "cols": 100})}
 
@@ -659,7 +659,7 @@ class IngestionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["source"]
     search_fields = ["title", "url"]
-    autocomplete_fields = ["story"]
+    autocomplete_fields = ["outlet", "story"]
     actions = ["retry_ingestions"]
     Media = AttestAdminMedia
 
@@ -668,7 +668,7 @@ class IngestionAdmin(admin.ModelAdmin):
             return [
                 (
                     "Paste the story's text, or give its link",
-                    {"fields": ["submitted_text", "url", "title", "story"]},
+                    {"fields": ["submitted_text", "url", "title", "outlet", "story"]},
                 )
             ]
         return [
@@ -686,7 +686,10 @@ class IngestionAdmin(admin.ModelAdmin):
                     ]
                 },
             ),
-            ("Given", {"fields": ["url", "title", "submitted_excerpt", "created_by", "created_at", "finished_at"]}),
+            (
+                "Given",
+                {"fields": ["url", "title", "outlet", "submitted_excerpt", "created_by", "created_at", "finished_at"]},
+            ),
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Ingestion | None = None) -> Any:
@@ -706,6 +709,7 @@ class IngestionAdmin(admin.ModelAdmin):
             "story",
             "url",
             "title",
+            "outlet",
             "submitted_excerpt",
             "created_by",
             "created_at",
@@ -769,6 +773,7 @@ class IngestionAdmin(admin.ModelAdmin):
                 url=fields.get("url") or "",
                 title=fields.get("title", ""),
                 story=fields.get("story"),
+                outlet=fields.get("outlet"),
                 requested_by=staff_user(request),
             ),
         )

@@ -262,6 +262,7 @@ class IntakeSerializer(serializers.Serializer):
     link = serializers.URLField(source="url", allow_null=True)
     title = serializers.CharField()
     story = serializers.IntegerField(source="story_id", allow_null=True)
+    outlet = serializers.IntegerField(source="outlet_id", allow_null=True, help_text="Who published it, as given.")
     source = serializers.IntegerField(source="source_id", allow_null=True)  # type: ignore[assignment]
     statements_suggested = serializers.IntegerField()
     created_at = serializers.DateTimeField()

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from claims.models.claims import Story
-from sources.models import Source, TimeStamped
+from sources.models import Outlet, Source, TimeStamped
 
 
 class Ingestion(TimeStamped):
@@ -27,6 +27,16 @@ class Ingestion(TimeStamped):
         blank=True,
         related_name="ingestions",
         help_text="The story the suggested claims join; a new one is opened when blank.",
+    )
+    # Protected as a source's outlet is: a queued intake whose outlet vanished would narrate as no one.
+    outlet = models.ForeignKey(
+        Outlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ingestions",
+        help_text="Who published the story; its own reporting is then the outlet's. "
+        "For a link, this wins over the outlet found by the site's domain.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")

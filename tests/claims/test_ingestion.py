@@ -30,6 +30,7 @@ from claims.tasks import ingest as ingest_job
 from core.text import fold
 from sources.models import Actor, Outlet, Source
 from sources.services import actor_create
+from tests import factories
 from tests.claims.conftest import jobs_queued
 from tests.sources.test_fetching import ARTICLE as BUGLE_ARTICLE
 from tests.sources.test_fetching import NewsroomSite, page, redirect
@@ -395,6 +396,18 @@ def test_linked_page_naming_its_own_address_is_recorded_under_it(
     assert ingestion.source.url == "https://bugle.example/politics/minister-denies-cut"
     assert ingestion.source.outlet is not None
     assert ingestion.source.outlet.home_domain == "bugle.example"
+
+
+def test_the_outlet_the_editor_names_wins_over_the_one_the_domain_finds(
+    allowed_site: NewsroomSite, ingest: Callable[..., Ingestion]
+) -> None:
+    wire = factories.OutletFactory(name="Wire Service", home_domain="wire.example")
+
+    ingestion = ingest(url=allowed_site.url("/bridge"), outlet=wire)
+
+    assert ingestion.source is not None
+    assert ingestion.source.outlet == wire
+    assert not Outlet.objects.filter(home_domain="127.0.0.1").exists()
 
 
 def test_the_same_link_twice_gives_one_source(allowed_site: NewsroomSite, ingest: Callable[..., Ingestion]) -> None:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from claims.models import Claim, Ingestion, ReviewStatus, Statement
 from claims.tasks import ingest
 from sources.models import Source
+from tests import factories
 from tests.claims.conftest import jobs_queued
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 def add_ingestion(client: Client, **fields: str) -> Any:
-    data = {"submitted_text": "", "url": "", "title": "", "story": "", **fields}
+    data = {"submitted_text": "", "url": "", "title": "", "outlet": "", "story": "", **fields}
     return client.post(reverse("admin:claims_ingestion_add"), urlencode(data), content_type=FORM_ENCODED)
 
 
@@ -97,10 +98,32 @@ def test_pasted_story_is_read_and_its_page_links_to_the_suggestions(
     assert result_count(editor_client.get(html.unescape(link))) == 3
 
 
+def test_a_story_pasted_with_its_outlet_narrates_as_that_outlet(
+    editor_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    reuters = factories.OutletFactory(name="Reuters", home_domain="reuters.com")
+    form = page_text(editor_client.get(reverse("admin:claims_ingestion_add")))
+    assert re.search(r'<select name="outlet"[^>]*class="[^"]*admin-autocomplete', form), "no outlet autocomplete"
+    story = BRIDGE_STORY + "\n\nTwo cables of the old bridge snapped on Monday."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = add_ingestion(editor_client, submitted_text=story, outlet=str(reuters.pk))
+
+    assert response.status_code == 302, form_errors(response)
+    ingestion = Ingestion.objects.get()
+    assert ingestion.source is not None
+    assert ingestion.source.outlet == reuters
+    narrated = Statement.objects.filter(ingestion=ingestion, speaker__name="Reuters")
+    assert [statement.claim.text for statement in narrated] == ["Two cables of the old bridge snapped on Monday."]
+    assert not Statement.objects.filter(speaker__name="Unnamed reporter").exists()
+    assert "Reuters" in page_text(editor_client.get(response["Location"]))
+
+
 @pytest.mark.parametrize(
     ("fields", "error"),
     [
         ({}, "Paste the story's text or give its link (one of the two)."),
+        ({"submitted_text": BRIDGE_STORY, "outlet": "999999"}, "Select a valid choice."),
         ({"submitted_text": "   \n\n  "}, "Paste the story's text or give its link (one of the two)."),
         (
             {"submitted_text": BRIDGE_STORY, "url": "https://bugle.example/bridge"},
@@ -110,7 +133,7 @@ def test_pasted_story_is_read_and_its_page_links_to_the_suggestions(
         ({"submitted_text": "PK\x03\x04\x14\x01\x08 the mayor said"}, "This looks like a binary file"),
         ({"url": "ftp://bugle.example/bridge.txt"}, "starting with http:// or https://"),
     ],
-    ids=["neither", "white-space", "both", "binary-with-nul", "binary", "ftp"],
+    ids=["neither", "unknown-outlet", "white-space", "both", "binary-with-nul", "binary", "ftp"],
 )
 def test_bad_form_is_shown_again_with_the_reason(
     editor_client: Client, django_capture_on_commit_callbacks: Any, fields: dict[str, str], error: str

@@ -12,6 +12,7 @@ from claims.attribution import extract_attributions
 from claims.attribution.propositions import Proposition, gists_of, propositions_of, story_propositions
 from claims.ingestion import ingestion_request
 from claims.models import Claim, Ingestion, Stance, Statement
+from tests import factories
 
 EL_JUNQUITO = settings.BASE_DIR / "fixtures" / "el-junquito"
 
@@ -123,19 +124,44 @@ def test_fragments_and_questions_make_no_claim(text: str) -> None:
 # -- the outlet's own reporting
 
 
-def test_a_checkable_sentence_of_the_outlet_is_its_statement(ingest: Callable[..., Ingestion]) -> None:
-    text = (
-        "Port strike in the city of Valdora\n\n"
-        "Six dock workers were arrested by police on Tuesday.\n\n"
-        "It is unclear what the strike will achieve.\n\n"
-        "The union said the strike would go on."
-    )
+PORT_STRIKE = (
+    "Port strike in the city of Valdora\n\n"
+    "Six dock workers were arrested by police on Tuesday.\n\n"
+    "It is unclear what the strike will achieve.\n\n"
+    "The union said the strike would go on."
+)
 
-    ingestion = ingest(text=text)
+
+def test_a_checkable_sentence_of_the_outlet_is_its_statement(ingest: Callable[..., Ingestion]) -> None:
+    ingestion = ingest(text=PORT_STRIKE)
 
     narrated = Statement.objects.filter(ingestion=ingestion, speaker__name="Unnamed reporter")
     assert [statement.claim.text for statement in narrated] == ["Six dock workers were arrested by police on Tuesday."]
     assert [statement.cue for statement in narrated] == ["were arrested"]
+
+
+def test_a_pasted_story_given_its_outlet_narrates_as_that_outlet(ingest: Callable[..., Ingestion]) -> None:
+    reuters = factories.OutletFactory(name="Reuters", home_domain="reuters.com")
+
+    ingestion = ingest(text=PORT_STRIKE, outlet=reuters)
+
+    assert ingestion.source is not None
+    assert ingestion.source.outlet == reuters
+    narrated = Statement.objects.filter(ingestion=ingestion, speaker__name="Reuters")
+    assert [statement.claim.text for statement in narrated] == ["Six dock workers were arrested by police on Tuesday."]
+    assert not Statement.objects.filter(speaker__name="Unnamed reporter").exists()
+
+
+def test_a_story_pasted_again_with_its_outlet_is_recorded_under_it(ingest: Callable[..., Ingestion]) -> None:
+    first = ingest(text=PORT_STRIKE)
+    reuters = factories.OutletFactory(name="Reuters", home_domain="reuters.com")
+
+    again = ingest(text=PORT_STRIKE, outlet=reuters)
+
+    assert again.source == first.source
+    assert again.source is not None
+    assert again.source.outlet == reuters
+    assert Statement.objects.filter(ingestion=again, speaker__name="Reuters").exists()
 
 
 # -- join, don't duplicate

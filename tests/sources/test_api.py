@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from claims.models import Ingestion
+from claims.models import Ingestion, Statement
 from sources.models import Source
 from tests import factories
 from tests.api import World, problem_of, token_client
@@ -101,6 +101,35 @@ def test_a_story_to_read_is_queued_and_answered_with_the_intake(
     intake = response.json()
     assert response["Location"].endswith(f"/api/v1/intakes/{intake['id']}")
     assert desk_writer.get(response["Location"]).json()["status"] == "queued"
+
+
+def test_a_story_to_read_names_its_outlet_and_narrates_as_it(
+    desk_writer: APIClient, db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    reuters = factories.OutletFactory(name="Reuters", home_domain="reuters.com")
+    story = f"{STORY}\n\nTwo cables of the old bridge snapped on Monday."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = desk_writer.post("/api/v1/sources", {"text": story, "outlet": reuters.pk}, format="json")
+
+    assert response.status_code == 202, response.content
+    assert response.json()["outlet"] == reuters.pk
+    intake = desk_writer.get(response["Location"]).json()
+    assert (intake["status"], intake["outlet"]) == ("succeeded", reuters.pk)
+    assert desk_writer.get(f"/api/v1/sources/{intake['source']}").json()["outlet"] == reuters.pk
+    narrated = Statement.objects.filter(ingestion_id=intake["id"], speaker__name="Reuters")
+    assert [statement.claim.text for statement in narrated] == ["Two cables of the old bridge snapped on Monday."]
+
+
+@pytest.mark.parametrize("extract", [True, False])
+def test_an_unknown_outlet_is_a_400_naming_it(desk_writer: APIClient, db: None, extract: bool) -> None:
+    response = desk_writer.post(
+        "/api/v1/sources", {"text": STORY, "title": "Bridge", "outlet": 999999, "extract": extract}, format="json"
+    )
+
+    assert response.status_code == 400, response.content
+    assert list(problem_of(response)["errors"]) == ["outlet"]
+    assert (Ingestion.objects.count(), Source.objects.count()) == (0, 0)
 
 
 def test_the_same_idempotency_key_and_body_give_the_same_intake(desk_writer: APIClient, db: None) -> None:

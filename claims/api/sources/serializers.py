@@ -111,7 +111,14 @@ class SourceSubmitSerializer(StrictSerializer):
         "false: store the source as given and answer 201.",
     )
     kind = serializers.ChoiceField(choices=Source.Kind.choices, default=Source.Kind.NEWS_ARTICLE)
-    outlet = VisibleRelatedField(outlets_visible, required=False, allow_null=True, default=None)
+    outlet = VisibleRelatedField(
+        outlets_visible,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Who published it, an outlet's id; a story read in a job narrates as this outlet, "
+        "which for a link wins over the outlet found by its domain.",
+    )
     author = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     language = serializers.RegexField(LANGUAGE_TAG_PATTERN, max_length=35, default="en")

@@ -111,10 +111,12 @@ class SourceViewSet(ReadViewSet):
     @extend_schema(
         summary="Send a story to read, or store a source",
         description="With `text` or `url` (one of them), a job reads the story and suggests who said what: the "
-        "answer is 202 with the intake to poll (`Location`). Send an `Idempotency-Key` header to make retries "
-        "safe: a retry with the same key and body gets the first answer again (status and body as first sent, "
-        "whatever the job has done since) and records nothing; the same key with another body is a 422. With "
-        "`extract: false` the source is stored as given (201).",
+        "answer is 202 with the intake to poll (`Location`); `outlet` says who published it, so its own "
+        "reporting is the outlet's (for a link it wins over the outlet found by the domain). Send an "
+        "`Idempotency-Key` header to make retries safe: a retry with the same key and body gets the first "
+        "answer again (status and body as first sent, whatever the job has done since) "
+        "and records nothing; the same key with another body is a 422. With `extract: false` the source is "
+        "stored as given (201).",
         request=s.SourceSubmitSerializer,
         parameters=[
             OpenApiParameter(
@@ -137,7 +139,12 @@ class SourceViewSet(ReadViewSet):
             source = source_create(**data, url=url, created_by=account(request))
             return self.respond(source, status.HTTP_201_CREATED)
         intake = ingestion_request(
-            text=data["text"], url=data["url"], title=data["title"], story=data["story"], requested_by=account(request)
+            text=data["text"],
+            url=data["url"],
+            title=data["title"],
+            story=data["story"],
+            outlet=data["outlet"],
+            requested_by=account(request),
         )
         address = reverse("api:intake-detail", args=[intake.pk], request=request)
         body = IntakeSerializer(intake, context=self.get_serializer_context()).data
