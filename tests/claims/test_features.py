@@ -39,8 +39,8 @@ CASES: dict[str, list[tuple[str, str, str, str]]] = {
             "Oscar Pérez's group is not shooting at the police.",
             "Oscar Pérez opened fire on police.",
             "contradicts",
-            "negation of the same act: 'is not shooting' vs 'Oscar Pérez opened fire on police' (to fire is a way to shoot "
-            "(start firing a weapon))",
+            "negation of the same act: 'is not shooting' vs 'Oscar Pérez opened fire on police' "
+            "(to fire is a way to shoot (start firing a weapon))",
         )
     ],
     "opposite states": [
@@ -56,7 +56,8 @@ CASES: dict[str, list[tuple[str, str, str, str]]] = {
             "Six members of the Dockworkers' Federation were arrested in the clearance of the terminal.",
             "Police arrested five people in the clearance of the Puerto Marisol terminal.",
             "contradicts",
-            "numbers on the same act: 'Six members' vs 'five people' (Six members … arrested / Police arrested five people)",
+            "numbers on the same act: 'Six members' vs 'five people' "
+            "(Six members … arrested / Police arrested five people)",
         )
     ],
     "antonyms": [
