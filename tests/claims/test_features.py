@@ -97,7 +97,11 @@ CASES: dict[str, list[tuple[str, str, str, str]]] = {
         )
     ],
     "another word in place": [("A man is dancing on the lawn.", "A man is dancing on the road.", "unrelated", "")],
-    "denies more": [("No officers were killed in the raid on the prison.", "Officers were killed.", "unrelated", "")],
+    "denies more": [
+        ("No officers were killed in the raid on the prison.", "Officers were killed.", "unrelated", ""),
+        ("They do not want us to surrender.", "We want to surrender to the authorities.", "unrelated", ""),
+        ("We do not want anyone to be hurt.", "We want to surrender.", "unrelated", ""),
+    ],
     "roles exchanged": [("The president praised the mayor.", "The mayor praised the president.", "unrelated", "")],
     "same proposition": [
         (

@@ -156,7 +156,8 @@ def pair_of(a: Analysis, b: Analysis) -> Pair:
         on_fact: list[tuple[Negation, Analysis]] = []
         for clash in clashes:
             negating = b if clash[1] is a else a
-            (denying_more if denies_more[id(negating)] else on_fact).append(clash)
+            other_doer = _doers_differ(negating, clash[1], clash[0].target)
+            (denying_more if denies_more[id(negating)] or other_doer else on_fact).append(clash)
         clashes = on_fact
     return Pair(
         a=a,
@@ -369,7 +370,8 @@ RULES: tuple[Rule, ...] = (
         holds=lambda pair: bool(pair.denying_more),
         sets={"replaced": _one},
         why="With no subject and predicate in common, one claim denies what the other says, and more ('no officers "
-        "were killed in the raid on the prison' / 'officers were killed'): no contradiction, nor a restatement.",
+        "were killed in the raid on the prison' / 'officers were killed'), or denies it of another doer ('they do "
+        "not want us to surrender' / 'we want to surrender'): no contradiction, nor a restatement.",
     ),
     Rule(
         name="roles exchanged",
@@ -588,6 +590,14 @@ def _frame_words(analysis: Analysis, frame: Frame) -> str:
     if not frame.agent_text:  # a passive without its doer: "two officers were killed"
         return f"{frame.patient_text} … {verb}".strip(" …")
     return f"{frame.agent_text} {verb} {frame.patient_text}".strip()
+
+
+def _doers_differ(negating: Analysis, other: Analysis, predicate: str) -> bool:
+    """Whether the negated predicate has a doer in both claims and never one that can be the same: "they do not
+    want us to surrender" denies nothing of "we want to surrender"."""
+    ours = [frame.agent for frame in negating.frames if frame.predicate == predicate and frame.agent]
+    theirs = [frame.agent for frame in other.frames if frame.predicate == predicate and frame.agent]
+    return bool(ours and theirs) and not any(_roles_meet(x, y) for x in ours for y in theirs)
 
 
 def _negated(analysis: Analysis, lemma: str) -> bool:

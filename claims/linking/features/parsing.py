@@ -558,6 +558,10 @@ def _frames(doc: Doc) -> Iterable[Frame]:
             # "dunking the ball at a basketball game": the object is the target, the place is where.
             targets = []
             patient_token = None if light else obj
+        if patient_token is None and not light and not passive:
+            # "We want to surrender" and "we do not want anyone to be hurt" want two things: what is wanted,
+            # said, agreed or tried is the predicate's target.
+            patient_token = next((child for child in verb.children if child.dep_ in {"xcomp", "ccomp"}), None)
         verb_text = f"{verb.text} {obj.text}" if light and obj is not None and lemma != "be" else verb.text
         if targets and not passive:
             verb_text = f"{verb_text} {targets[0][0].text}"
