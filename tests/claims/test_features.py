@@ -41,7 +41,14 @@ CASES: dict[str, list[tuple[str, str, str, str]]] = {
             "contradicts",
             "negation of the same act: 'is not shooting' vs 'Oscar Pérez opened fire on police' "
             "(to fire is a way to shoot (start firing a weapon))",
-        )
+        ),
+        (
+            "The National Water Authority called San Ilario before the release.",
+            "Nobody at the National Water Authority telephoned San Ilario.",
+            "contradicts",
+            "negation of the same act: 'Nobody telephoned San Ilario' vs 'The National Water Authority called San "
+            "Ilario' (telephone / call: get or try to get into communication (with someone) by telephone)",
+        ),
     ],
     "opposite states": [
         (
@@ -96,7 +103,16 @@ CASES: dict[str, list[tuple[str, str, str, str]]] = {
             "different subjects: 'Andina' vs 'Lakeview' (laid)",
         )
     ],
-    "another word in place": [("A man is dancing on the lawn.", "A man is dancing on the road.", "unrelated", "")],
+    "another word in place": [
+        ("A man is dancing on the lawn.", "A man is dancing on the road.", "unrelated", ""),
+        # "End" the noun is a goal, not the opposite of "began".
+        (
+            "The Puerto Marisol dockworkers' strike began on May 1.",
+            "The dockworkers struck for a new pay agreement and an end to twelve-hour shifts.",
+            "unrelated",
+            "",
+        ),
+    ],
     "denies more": [
         ("No officers were killed in the raid on the prison.", "Officers were killed.", "unrelated", ""),
         ("They do not want us to surrender.", "We want to surrender to the authorities.", "unrelated", ""),
@@ -109,7 +125,13 @@ CASES: dict[str, list[tuple[str, str, str, str]]] = {
             "The National Water Authority opened the Los Arcos spillway in the middle of the night.",
             "corroborates",
             "",
-        )
+        ),
+        (
+            "Police fired at the striking dockworkers.",
+            "Police fired rubber bullets at the strikers at Puerto Marisol.",
+            "corroborates",
+            "",
+        ),
     ],
     "not a proposition": [
         ("Dead.", "Him dead.", "unrelated", ""),

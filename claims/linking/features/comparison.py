@@ -120,9 +120,7 @@ class Pair:
 
 def pair_of(a: Analysis, b: Analysis) -> Pair:
     """What the rules read of `a` and `b`."""
-    antonyms = sorted(
-        set(_opposites(a.lemmas, b.lemmas, _ANTONYMS.get) + _opposites(a.content, b.content, _general_antonyms))
-    )
+    antonyms = sorted(set(_opposites(a.lemmas, b.lemmas, _ANTONYMS.get) + _content_antonyms(a, b)))
     exclusive = _opposites(a.said_of, b.said_of, _EXCLUSIVE_DESCRIPTIONS.get) + _opposites(
         a.content, b.content, _EXCLUSIVE_TIMES.get
     )
@@ -472,21 +470,33 @@ def _canonical(words: Iterable[str]) -> frozenset[str]:
     return frozenset(lexicon.SYNONYMS.get(word, word) for word in words if " " not in word)
 
 
+_PARTS_OF_SPEECH: tuple[general.Pos, ...] = ("n", "v", "a", "r")
+
 # Lookups in the general lexicon cost about ten microseconds each and a claim's words recur in every comparison
 # of it, so each is cached per lemma (or pair of lemmas). A content lemma's part of speech is not kept, so each
 # asks every part of speech the lexicon could file the word under.
 
 
 @lru_cache(maxsize=65536)
-def _general_antonyms(lemma: str) -> frozenset[str]:
-    """The lemma's antonyms as a verb or an adjective ("open" / "close", "legal" / "illegal"); not as a noun,
-    where WordNet opposes "man" to "woman", which is another person, not a conflict."""
-    return _canonical(word for pos in ("v", "a") for word in general.antonyms(lemma, pos)) | _ANTONYMS.get(
+def _general_antonyms(lemma: str, pos: str = "") -> frozenset[str]:
+    """The lemma's antonyms as a verb or an adjective ("open" / "close", "legal" / "illegal"), as the part of
+    speech given if it is one of those, and the hand list's; not as a noun, where WordNet opposes "man" to
+    "woman", which is another person, not a conflict, and "end" (a goal) to "beginning"."""
+    parts = tuple(part for part in _PARTS_OF_SPEECH[1:3] if not pos or part == pos)
+    return _canonical(word for part in parts for word in general.antonyms(lemma, part)) | _ANTONYMS.get(
         lemma, frozenset()
     )
 
 
-_PARTS_OF_SPEECH: tuple[general.Pos, ...] = ("n", "v", "a", "r")
+def _content_antonyms(a: Analysis, b: Analysis) -> list[tuple[str, str]]:
+    """Antonyms among the content words, each as the part of speech it has in its claim: "rose" / "fell"."""
+    only_a, only_b = a.content - b.content, b.content - a.content
+    return [
+        (x, y)
+        for x in only_a
+        for y in _general_antonyms(x, a.pos.get(x, "")) & only_b
+        if b.pos.get(y, "") == a.pos.get(x, "")
+    ]
 
 
 @lru_cache(maxsize=65536)
@@ -554,12 +564,14 @@ def _in_place(a: Analysis, only_a: Set[str], b: Analysis, only_b: Set[str]) -> b
 
 
 def _roles_meet(first: frozenset[str], second: frozenset[str]) -> bool:
-    """Whether two doers or targets can be the same: either is unsaid, they share a word, or a word of one is a
-    synonym, a broader or a narrower word of a word of the other ("members" / "people")."""
+    """Whether two doers or targets can be the same: either is unsaid, they share a word or a stem ("striking" /
+    "strikers"), or a word of one is a synonym, a broader or a narrower word of a word of the other ("members" /
+    "people")."""
     return (
         not first
         or not second
         or bool(first & second)
+        or not {stem(x) for x in first}.isdisjoint(stem(y) for y in second)
         or any(
             y in broader_words(x, "n") or x in broader_words(y, "n") or y in _synonyms(x, "n")
             for x in first
@@ -609,20 +621,25 @@ def _act_clashes(a: Analysis, b: Analysis) -> list[str]:
     found: list[str] = []
     for negating, other in ((a, b), (b, a)):
         for negation in negating.negations:
-            doers = [(frame.agent, frame.patient) for frame in negating.frames if frame.predicate == negation.target]
-            if not doers:
-                continue
+            negated = [frame for frame in negating.frames if frame.predicate == negation.target]
             for frame in other.frames:
                 if frame.predicate == negation.target or _negated(other, frame.predicate):
                     continue
                 why = _same_act(negation.target, frame.predicate)
-                if why and any(
-                    _roles_meet(doer, frame.agent)
-                    and bool(target) == bool(frame.patient)
-                    and _roles_meet(target, frame.patient)
-                    for doer, target in doers
-                ):
-                    found.append(f"'{negation.phrase}' vs '{_frame_words(other, frame)}' ({why})")
+                ours = next(
+                    (
+                        mine
+                        for mine in negated
+                        if _roles_meet(mine.agent, frame.agent)
+                        and bool(mine.patient) == bool(frame.patient)
+                        and _roles_meet(mine.patient, frame.patient)
+                    ),
+                    None,
+                )
+                if why and ours is not None:
+                    # "Nobody" alone says little: the negated frame in full, "Nobody telephoned San Ilario".
+                    phrase = negation.phrase if " " in negation.phrase else _frame_words(negating, ours)
+                    found.append(f"'{phrase}' vs '{_frame_words(other, frame)}' ({why})")
     return found
 
 

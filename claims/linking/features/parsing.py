@@ -626,10 +626,14 @@ def _role_tokens(head: Token) -> list[Token]:
     """Who a doer or target is: its head word, the names before it and its possessor.
 
     "Oscar Pérez's group" gives Oscar, Pérez and group; "a cat song" gives song alone, since a common
-    noun before the head says what kind of thing it is, not whose.
+    noun before the head says what kind of thing it is, not whose; "the striking dockworkers" gives strike and
+    dockworker, since what they do says who they are.
     """
     tokens = [head]
     for child in head.lefts:
         if child.dep_ == "poss" or (child.dep_ == "compound" and _NAME_TAGS & {child.tag_, head.tag_}):
             tokens.extend(child.subtree)
+        elif child.dep_ == "amod" and (child.tag_ in {"VBG", "VBN"} or child.lower_.endswith(("ing", "ed"))):
+            # "the striking dockworkers" are "the strikers", "the missing workers" the missing.
+            tokens.append(child)
     return tokens
