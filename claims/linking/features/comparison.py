@@ -4,6 +4,10 @@ reviewer can check.
 `compare` measures how much the claims share (wording, content words, coverage, topic), then walks `RULES`:
 each rule that holds sets its features and, for a conflict, says what a reviewer should look at. A new
 kind of conflict, or a new reason why one claim does not restate the other, is one more entry there.
+
+Which words name one act, one thing or opposite ones comes from the general lexicon (`claims.lexicon`, built
+from Open English WordNet), asked once per lemma, and from the hand lists of `claims.linking.lexicon` where
+the lexicon lacks what news needs (confirm / deny, arrest / release).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """One claim's text, parsed and reduced to an `Analysis`.
 
 Each text is parsed once (tagger and parser shared with attribution, then the same model's lemmatizer) and
-reduced to its content words as canonical lemmas, its negations, numbers, dates and who-does-what-to-whom
-frames. `claims.linking.features.cache` keeps the analyses and hashes this module into their version, with
-every module of the project it uses: a change here parses the stored analyses again.
+reduced to its content words as canonical lemmas (with their parts of speech and places in the sentence),
+their broader words, its negations, numbers, dates and who-does-what-to-whom frames, passive or active.
+`claims.linking.features.cache` keeps the analyses and hashes this module into their version, with every
+module of the project it uses and the general lexicon's file: a change here parses the stored analyses again.
 """
 
 from __future__ import annotations
