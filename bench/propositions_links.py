@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench import common
-from bench.coverage import DATA, RELATIONS, SCORED_AS, Event, corpus_files, event_read, keyed
+from bench.coverage import RELATIONS, SCORED_AS, Event, corpus_arguments, corpus_events
 
 if TYPE_CHECKING:
     from claims.linking import Judgement
@@ -48,16 +48,15 @@ class Counts:
 
     @property
     def recall(self) -> float:
-        return self.found / self.gold if self.gold else 0.0
+        return self.found / (self.gold or 1)
 
     @property
     def precision(self) -> float:
-        return self.right / self.suggested if self.suggested else 0.0
+        return self.right / (self.suggested or 1)
 
     @property
     def f1(self) -> float:
-        precision, recall = self.precision, self.recall
-        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return common.f1(self.precision, self.recall)
 
 
 @dataclass
@@ -122,17 +121,10 @@ def pairs_score(pairs: Sequence[Pair], judgements: Sequence[Judgement], texts: d
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--data", type=Path, default=DATA, help="folder of event files (default bench/data/coverage)")
-    parser.add_argument("--events", default="", help="comma-separated event names (the files' stems); default all")
+    corpus_arguments(parser)
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="print N misses and N false links")
     args = parser.parse_args(argv)
-    try:
-        files = corpus_files(args.data, [name for name in args.events.split(",") if name.strip()])
-        events = [keyed(event_read(path)) for path in files]
-    except ValueError as error:
-        parser.error(str(error))
-    if not events:
-        parser.error(f"no event files (*.yaml) in {args.data}")
+    events = corpus_events(parser, args)
     common.pin_to_one_core()
     common.setup_django()
     from claims.linking import relate_pairs
