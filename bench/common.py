@@ -46,6 +46,11 @@ def database_was_used() -> bool:
     return any(connection.connection is not None for connection in connections.all(initialized_only=True))
 
 
+def f1(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall, 0 when both are."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def machine() -> str:
     name = platform.processor()
     if not name:

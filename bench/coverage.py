@@ -684,15 +684,14 @@ def print_errors(tally: Tally, count: int) -> None:
                 print(f"  {item}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+def corpus_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the corpus: --data and --events."""
     parser.add_argument("--data", type=Path, default=DATA, help="folder of event files (default bench/data/coverage)")
     parser.add_argument("--events", default="", help="comma-separated event names (the files' stems); default all")
-    parser.add_argument("--errors", type=int, default=0, metavar="N", help="print N misses and false ones of each kind")
-    parser.add_argument("--embeddings", action="store_true", help="link with embeddings (ATTEST_EMBEDDINGS=true)")
-    parser.add_argument("--database-url", metavar="URL", help="use this PostgreSQL database (it must hold no claims)")
-    parser.add_argument("--keep", action="store_true", help="leave the embedded server and its data in place")
-    args = parser.parse_args(argv)
+
+
+def corpus_events(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Event]:
+    """The events the options choose, checked and keyed; a problem ends the run with the parser's error."""
     try:
         files = corpus_files(args.data, [name for name in args.events.split(",") if name.strip()])
         events = [keyed(event_read(path)) for path in files]
@@ -700,6 +699,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     if not events:
         parser.error(f"no event files (*.yaml) in {args.data}")
+    return events
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    corpus_arguments(parser)
+    parser.add_argument("--errors", type=int, default=0, metavar="N", help="print N misses and false ones of each kind")
+    parser.add_argument("--embeddings", action="store_true", help="link with embeddings (ATTEST_EMBEDDINGS=true)")
+    parser.add_argument("--database-url", metavar="URL", help="use this PostgreSQL database (it must hold no claims)")
+    parser.add_argument("--keep", action="store_true", help="leave the embedded server and its data in place")
+    args = parser.parse_args(argv)
+    events = corpus_events(parser, args)
     print(
         f"{len(events)} events, {sum(len(event.stories) for event in events)} stories, "
         f"{sum(len(story.statements) for event in events for story in event.stories)} gold statements, "

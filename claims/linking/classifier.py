@@ -81,9 +81,11 @@ def classifier(backend: str | None = None, *, calibrated: bool = True) -> PairCl
 #   A swap of roles needs no topic weight: it is found only on the same predicate.
 # * corroborates: one claim must be covered by the other, all its words there or said more broadly or more
 #   narrowly (coverage 1 with half the words shared gives about +2), and not say something else in place of
-#   one of them (replaced: -5 sinks even a pair that differs by one word, "on the lawn" / "on the road");
-#   any conflict sinks it.
-# * duplicates: near-verbatim wording only (sequence ratio ≳ 0.9 with the same words), above corroborates.
+#   one of them (replaced: -5 sinks even a pair that differs by one word, "on the lawn" / "on the road"),
+#   unless both state the same proposition (the same act by the same doer on the same target: +5 lifts a pair
+#   whose reports each add a detail); any conflict sinks it.
+# * duplicates: near-verbatim wording only (sequence ratio ≳ 0.9 with the same words), above corroborates, the
+#   same proposition lifting both alike.
 BIASES: Mapping[Relation, float] = {"contradicts": -4.0, "corroborates": -5.0, "duplicates": -20.0, "unrelated": 0.0}
 WEIGHTS: Mapping[Relation, Mapping[str, float]] = {
     "contradicts": {
@@ -101,6 +103,7 @@ WEIGHTS: Mapping[Relation, Mapping[str, float]] = {
         "shared_frame": 1.0,
         "coverage": 4.0,
         "replaced": -5.0,
+        "same_proposition": 5.0,
         "roles": -8.0,
         "polarity_on_topic": -8.0,
         "numbers_on_topic": -6.0,
@@ -112,6 +115,7 @@ WEIGHTS: Mapping[Relation, Mapping[str, float]] = {
         "same_wording": 6.0,
         "sequence": 16.0,
         "jaccard": 6.0,
+        "same_proposition": 5.0,
         "roles": -12.0,
         "polarity_on_topic": -12.0,
         "numbers_on_topic": -10.0,
@@ -131,8 +135,8 @@ class FeatureClassifier:
     """Negation, antonyms, numbers, dates, roles and overlap from the dependency parse; no model download."""
 
     name = "features"
-    version = "features-3"
-    """As shipped; a calibrated classifier's version names its calibration ("features-3+cal3")."""
+    version = "features-4"
+    """As shipped; a calibrated classifier's version names its calibration ("features-4+cal3")."""
 
     def __init__(self, calibration: Calibration | None = None) -> None:
         self.calibration = calibration
@@ -248,7 +252,7 @@ def _rationale(relation: Relation, comparison: Comparison) -> str:
     if relation == "duplicates":
         return "same wording" if values["same_wording"] else f"nearly the same wording ({values['sequence']:.0%})"
     if relation == "corroborates":
-        return f"shared words: {shared}"
+        return f"shared words: {shared}" + (f"; same proposition: {comparison.same}" if comparison.same else "")
     if not comparison.shared:
         return "nothing in common"
     note = f"little in common: {shared}"

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Case, ExpressionWrapper, F, FloatField, Func, QuerySet, TextField, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Func, Min, QuerySet, TextField, Value, When
 
 from claims.linking.embeddings import embedding_store, embeddings_ready, nearest_claims
-from claims.models import Claim
+from claims.models import Claim, Statement
 
 DEFAULT_CANDIDATES = 50
 # Words that carry no topic: never asked for, so that "the" does not match every claim.
@@ -87,6 +87,22 @@ def claims_sharing_words(claim: Claim, *, limit: int = DEFAULT_CANDIDATES) -> Qu
         .annotate(shared_rarity=ExpressionWrapper(score, output_field=FloatField()))
         .order_by("-shared_rarity", "pk")[:limit]
     )
+
+
+def claim_voices(claim_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Of these claims, each one whose every statement is by one speaker in one source, with that speaker and
+    source (their ids); claims with statements by several, or with none, are left out."""
+    rows = (
+        Statement.objects.filter(claim_id__in=claim_ids)
+        .values("claim_id")
+        .annotate(
+            speakers=Count("speaker_id", distinct=True),
+            sources=Count("source_id", distinct=True),
+            speaker=Min("speaker_id"),
+            source=Min("source_id"),
+        )
+    )
+    return {row["claim_id"]: (row["speaker"], row["source"]) for row in rows if row["speakers"] == row["sources"] == 1}
 
 
 def claim_words(claim: Claim) -> list[str]:

@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from claims.linking.analyses import claim_analyses_prepare
-from claims.linking.classifier import FeatureClassifier, classifier
-from claims.linking.retrieval import candidate_claims
+from claims.linking.classifier import FeatureClassifier, Judgement, classifier
+from claims.linking.retrieval import candidate_claims, claim_voices
 from claims.models import Claim, ClaimLink, LinkingRun
 from claims.services import LinkSuggestion, links_suggest
 
@@ -45,6 +45,10 @@ def claim_links_suggest(*, claim_id: int) -> LinkingRun | None:
         if isinstance(detector, FeatureClassifier):
             claim_analyses_prepare([claim, *fresh])
         judgements = detector.judge_many([(claim.text, candidate.text) for candidate in fresh])
+        voices = claim_voices([claim.pk, *(candidate.pk for candidate in fresh)])
+        one_voice = {
+            candidate.pk for candidate in fresh if claim.pk in voices and voices.get(candidate.pk) == voices[claim.pk]
+        }
         suggested = links_suggest(
             suggestions=[
                 LinkSuggestion(
@@ -55,13 +59,29 @@ def claim_links_suggest(*, claim_id: int) -> LinkingRun | None:
                     rationale=judgement.rationale,
                 )
                 for candidate, judgement in zip(fresh, judgements, strict=True)
-                if judgement.relation != "unrelated" and judgement.score >= settings.ATTEST_LINK_MIN_SCORE
+                if judgement.relation != "unrelated"
+                and judgement.score >= settings.ATTEST_LINK_MIN_SCORE
+                and (candidate.pk not in one_voice or not _one_voice_mismatch(judgement))
             ],
             detector=detector.version,
         )
         run.candidates, run.suggested, run.finished_at = len(candidates), suggested, timezone.now()
         run.save(update_fields=["candidates", "suggested", "finished_at"])
     return run
+
+
+def _one_voice_mismatch(judgement: Judgement) -> bool:
+    """Whether a contradiction between two sentences of one speaker in one source is not between two propositions.
+
+    One speaker's sentences in one story go on from each other ("nobody here is armed" … "the police are armed
+    with grenade launchers"): they contradict each other only where the conflict sits on a predicate both give
+    the same doer, or swaps who did what to whom, or is all that sets them apart (the feature classifier's
+    `shared_frame`, `roles` and `replaced`). A backend without those features is trusted.
+    """
+    features = judgement.features
+    if judgement.relation != "contradicts" or "replaced" not in features:
+        return False
+    return not (features["shared_frame"] or features["roles"] or not features["replaced"])
 
 
 def _already_linked(claim: Claim, candidates: list[Claim]) -> set[int]:

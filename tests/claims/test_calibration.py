@@ -98,7 +98,7 @@ def test_with_too_few_decisions_nothing_is_trained_and_the_command_says_why(deci
     assert "Nothing stored: only 5 reviewer decisions on detector links so far; at least 30 are needed" in output
     assert calibration_train() is None
     assert not LinkCalibration.objects.exists()
-    assert classifier().version == "features-3"
+    assert classifier().version == "features-4"
 
 
 @pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_reviewers_decisions_calibrate_the_detector(story: Story, decide: Decide
     assert f"Stored {calibration.version} and made it active." in output
     assert "corroborates   12 confirmed,  12 rejected: calibrated, log-loss" in output
     assert "contradicts     6 confirmed,   0 rejected: keeps its hand-set weights (fewer than 5 rejected)" in output
-    assert (calibration.detector, calibration.version) == ("features-3", f"features-3+cal{calibration.pk}")
+    assert (calibration.detector, calibration.version) == ("features-4", f"features-4+cal{calibration.pk}")
     assert (calibration.confirmed, calibration.rejected) == (18, 12)
     assert set(calibration.coefficients) == set(calibration.intercepts) == {"corroborates"}
     assert len(calibration.coefficients["corroborates"]) == len(calibration.feature_names)
@@ -167,7 +167,7 @@ def test_at_most_one_calibration_is_active_per_detector(decide: Decide) -> None:
     copy = LinkCalibration(
         **{field.name: getattr(first, field.name) for field in first._meta.fields if field.name != "id"}
     )
-    copy.version = "features-3+copy"
+    copy.version = "features-4+copy"
     with pytest.raises(IntegrityError), transaction.atomic():
         copy.save()
 

@@ -164,6 +164,42 @@ def test_the_job_suggests_the_contradiction_with_a_rationale(claims_of: Callable
     assert run.candidates >= 1
 
 
+NOBODY_ARMED = "Nobody here is armed."
+POLICE_ARMED = "The police are armed with grenade launchers."
+
+
+@pytest.mark.django_db
+def test_two_sentences_of_one_speaker_in_one_source_contradict_only_as_propositions(
+    claims_of: Callable[..., list[Claim]],
+) -> None:
+    said = (NOBODY_ARMED, POLICE_ARMED, "Oscar Pérez's group is not shooting.", "Oscar Pérez's group is shooting.")
+    video = factories.SourceFactory(text=" ".join(said))
+    other = factories.SourceFactory(text=POLICE_ARMED)
+    perez, ministry = factories.ActorFactory(), factories.ActorFactory()
+    nobody_armed, police_armed, not_shooting, shooting = claims_of(*said)
+    ministry_says = claim_create(text=POLICE_ARMED, story=factories.StoryFactory())
+    for claim, speaker, source in (
+        (nobody_armed, perez, video),
+        (police_armed, perez, video),
+        (not_shooting, perez, video),
+        (shooting, perez, video),
+        (ministry_says, ministry, other),
+    ):
+        statement_record(claim=claim, speaker=speaker, source=source, quote=claim.text)
+
+    claim_links_suggest(claim_id=nobody_armed.pk)
+    claim_links_suggest(claim_id=not_shooting.pk)
+
+    # One speaker's two sentences in one video: "here" is not "the police", whatever the negation.
+    assert links_between(nobody_armed, police_armed) == []
+    # The same sentence from another speaker in another source is judged as before.
+    [elsewhere] = links_between(nobody_armed, ministry_says)
+    assert elsewhere.relation == "contradicts"
+    # A real conflict between one speaker's propositions is still suggested.
+    [conflict] = links_between(not_shooting, shooting)
+    assert (conflict.relation, conflict.rationale) == ("contradicts", "negation: 'is not shooting' vs 'is shooting'")
+
+
 @pytest.mark.django_db
 def test_running_the_job_twice_suggests_nothing_twice(claims_of: Callable[..., list[Claim]]) -> None:
     cia, no_links = claims_of(CIA_TIES, NO_LINKS)

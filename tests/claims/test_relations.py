@@ -259,7 +259,7 @@ def test_judgements_follow_the_interface() -> None:
 @pytest.mark.django_db
 def test_the_backend_comes_from_the_setting_and_is_versioned(settings: Settings) -> None:
     detector = classifier()
-    assert (detector.name, detector.version) == ("features", "features-3")
+    assert (detector.name, detector.version) == ("features", "features-4")
     assert isinstance(detector, FeatureClassifier)
 
     settings.ATTEST_LINK_BACKEND = "nli"

@@ -18,6 +18,7 @@ from typing import Any
 
 import core.text
 from claims import attribution
+from claims import lexicon as general
 from claims.linking import lexicon
 from claims.linking.features import parsing
 from claims.linking.features.parsing import Analysis, Frame, Negation, Quantity
@@ -25,10 +26,20 @@ from claims.linking.features.parsing import Analysis, Frame, Negation, Quantity
 _CACHE_SIZE = 8192
 
 # The code an analysis is made with: the parsing, every module of the project that parsing uses (the parser
-# attribution builds, the word lists, folding), and this module, which writes the stored form. The comparison
-# of two analyses is not among them: changing it leaves the stored analyses good.
+# attribution builds, the word lists, the general lexicon and the file it reads, folding), and this module,
+# which writes the stored form. The comparison of two analyses is not among them: changing it leaves the
+# stored analyses good.
 ANALYSIS_CODE: tuple[Path, ...] = tuple(
-    Path(module) for module in (parsing.__file__, attribution.__file__, lexicon.__file__, core.text.__file__, __file__)
+    Path(module)
+    for module in (
+        parsing.__file__,
+        attribution.__file__,
+        lexicon.__file__,
+        general.__file__,
+        general.LEXICON_FILE,
+        core.text.__file__,
+        __file__,
+    )
 )
 
 _cache: OrderedDict[str, Analysis] = OrderedDict()
@@ -79,22 +90,44 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
         "negations": [dataclasses.astuple(negation) for negation in analysis.negations],
         "quantities": [dataclasses.astuple(quantity) for quantity in analysis.quantities],
         "dates": [[kind, list(values.items())] for kind, values in analysis.dates.items()],
-        "frames": [
-            [sorted(value) if isinstance(value, frozenset) else value for value in dataclasses.astuple(frame)]
-            for frame in analysis.frames
-        ],
+        "frames": [_frame_to_json(frame) for frame in analysis.frames],
         "gist": analysis.gist,
         "heads": sorted(analysis.heads),
         "said_of": sorted(analysis.said_of),
         "stems": sorted(analysis.stems),
         "broader": sorted(analysis.broader),
+        "pos": list(analysis.pos.items()),
+        "slots": list(analysis.slots.items()),
     }
+
+
+def _frame_to_json(frame: Frame) -> list[Any]:
+    values = (getattr(frame, field.name) for field in dataclasses.fields(frame))
+    return [
+        sorted(value)
+        if isinstance(value, frozenset)
+        else dataclasses.astuple(value)
+        if isinstance(value, Quantity)
+        else value
+        for value in values
+    ]
 
 
 def analysis_from_json(data: Mapping[str, Any]) -> Analysis:
     """The analysis `analysis_to_json` wrote."""
     frames = []
-    for predicate, verb, light, agent, patient, agent_text, patient_text, named_agent, reciprocal in data["frames"]:
+    for (
+        predicate,
+        verb,
+        light,
+        agent,
+        patient,
+        agent_text,
+        patient_text,
+        named_agent,
+        reciprocal,
+        count,
+    ) in data["frames"]:
         frames.append(
             Frame(
                 predicate=predicate,
@@ -106,6 +139,7 @@ def analysis_from_json(data: Mapping[str, Any]) -> Analysis:
                 patient_text=patient_text,
                 named_agent=frozenset(named_agent),
                 reciprocal=reciprocal,
+                count=Quantity(*count) if count is not None else None,
             )
         )
     return Analysis(
@@ -124,4 +158,6 @@ def analysis_from_json(data: Mapping[str, Any]) -> Analysis:
         said_of=frozenset(data["said_of"]),
         stems=frozenset(data["stems"]),
         broader=frozenset(data["broader"]),
+        pos=dict(data["pos"]),
+        slots=dict(data["slots"]),
     )

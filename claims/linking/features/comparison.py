@@ -4,6 +4,10 @@ reviewer can check.
 `compare` measures how much the claims share (wording, content words, coverage, topic), then walks `RULES`:
 each rule that holds sets its features and, for a conflict, says what a reviewer should look at. A new
 kind of conflict, or a new reason why one claim does not restate the other, is one more entry there.
+
+Which words name one act, one thing or opposite ones comes from the general lexicon (`claims.lexicon`, built
+from Open English WordNet), asked once per lemma, and from the hand lists of `claims.linking.lexicon` where
+the lexicon lacks what news needs (confirm / deny, arrest / release).
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
+from claims import lexicon as general
 from claims.attribution.lexicon import CUE_VERBS
 from claims.linking import lexicon
-from claims.linking.features.parsing import BROADER, Analysis, Negation, Quantity, stem
+from claims.linking.features.parsing import Analysis, Frame, Negation, Quantity, broader_words, stem
 
 # The fixed list of features, in order. A calibrated classifier reweights exactly these, so a name here
 # is a promise: add new ones at the end, and change what an existing one measures only with a new detector
@@ -50,6 +56,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     # of another ("on the lawn" / "on the road"), so neither claim restates the other; also when one claim
     # denies what the other asserts and more ("no man is dancing on the road" / "a man is dancing"), or
     # negates something the other does not mention, or who does what to whom is exchanged
+    "same_proposition",  # 1 when a predicate of each names one act, with the same doer and the same target (where
+    # both name one), and no conflict: the same proposition, whatever detail each adds ("the authority opened the
+    # spillway at 2 a.m." / "the authority opened the spillway in the middle of the night")
 )
 
 
@@ -60,6 +69,8 @@ class Comparison:
     """(feature name, what a reviewer should look at), strongest kinds first."""
     shared: list[str] = field(default_factory=list)
     """Shared content words, as written in the first claim."""
+    same: str = ""
+    """The proposition both state, as each words it, when they state one (`same_proposition`)."""
 
 
 # ---------------------------------------------------------------------------------------------- what the rules read
@@ -80,6 +91,9 @@ class Pair:
     """The words of either claim that stand opposite a word of the other: antonyms, incompatible words."""
     replaced: bool
     """Each claim has a content word, not an opposite, that the other does not cover."""
+    in_place: bool
+    """Such words stand in the same place in both ("doing backbends in the gym" / "in the park"): one said in place
+    of the other, not a detail that one report adds."""
     coverage: float
     on_topic: float
     """The better share of a claim's words other than names that the other covers, opposites counting."""
@@ -96,6 +110,13 @@ class Pair:
     denying_more: list[tuple[Negation, Analysis]]
     """Negations that deny more than the other claim says, on no shared frame: no conflict (`clashes` has none)."""
     agreed: set[tuple[str, str]]
+    act_clashes: list[str]
+    """Negations of the same act in other words ("is not shooting" / "opened fire on police"), as a reviewer
+    reads them."""
+    act_numbers: str
+    """Targets of the same act counted differently, in the active or the passive, as a reviewer reads them."""
+    states: str
+    """A state against its opposite ("were killed" / "are alive"), as a reviewer reads it."""
     numbers: str
     """The counts that differ, as a reviewer reads them; empty when none do."""
     dates: str
@@ -103,12 +124,12 @@ class Pair:
 
 def pair_of(a: Analysis, b: Analysis) -> Pair:
     """What the rules read of `a` and `b`."""
-    antonyms = _opposites(a.lemmas, b.lemmas, _ANTONYMS)
-    exclusive = _opposites(a.said_of, b.said_of, _EXCLUSIVE_DESCRIPTIONS) + _opposites(
-        a.content, b.content, _EXCLUSIVE_TIMES
+    antonyms = sorted(set(_opposites(a.lemmas, b.lemmas, _ANTONYMS.get) + _content_antonyms(a, b)))
+    exclusive = _opposites(a.said_of, b.said_of, _EXCLUSIVE_DESCRIPTIONS.get) + _opposites(
+        a.content, b.content, _EXCLUSIVE_TIMES.get
     )
-    uncovered_a = frozenset(word for word in a.content if not _covers(b, word))
-    uncovered_b = frozenset(word for word in b.content if not _covers(a, word))
+    uncovered_a = frozenset(word for word in a.content if not _covers(b, word, a.pos.get(word, "")))
+    uncovered_b = frozenset(word for word in b.content if not _covers(a, word, b.pos.get(word, "")))
     coverage = max(_share_covered(a.content, uncovered_a), _share_covered(b.content, uncovered_b))
     # A word replaced by its opposite still stands in the same place: a conflict, not another topic.
     opposed = frozenset(word for pair in antonyms + exclusive for word in pair)
@@ -137,7 +158,8 @@ def pair_of(a: Analysis, b: Analysis) -> Pair:
         on_fact: list[tuple[Negation, Analysis]] = []
         for clash in clashes:
             negating = b if clash[1] is a else a
-            (denying_more if denies_more[id(negating)] else on_fact).append(clash)
+            other_doer = _doers_differ(negating, clash[1], clash[0].target)
+            (denying_more if denies_more[id(negating)] or other_doer else on_fact).append(clash)
         clashes = on_fact
     return Pair(
         a=a,
@@ -146,6 +168,7 @@ def pair_of(a: Analysis, b: Analysis) -> Pair:
         uncovered_b=uncovered_b,
         opposed=opposed,
         replaced=replaced,
+        in_place=replaced and _in_place(a, uncovered_a - opposed, b, uncovered_b - opposed),
         coverage=coverage,
         on_topic=on_topic,
         topic=topic,
@@ -157,6 +180,9 @@ def pair_of(a: Analysis, b: Analysis) -> Pair:
         clashes=clashes,
         denying_more=denying_more,
         agreed=agreed,
+        act_clashes=[] if clashes else _act_clashes(a, b),
+        act_numbers=_act_numbers(a, b),
+        states=_state_conflict(a, b),
         numbers=_number_conflict(a.quantities, b.quantities),
         dates=_date_conflict(a.dates, b.dates),
     )
@@ -203,6 +229,35 @@ def _subject_topic(pair: Pair) -> float:
     return 0.0 if other_fact else max(float(pair.frames.shared), pair.on_topic)
 
 
+def _act_topic(pair: Pair) -> float:
+    # A count on the same act needs only the words other than names to agree: one report names the place
+    # ("in the clearance of the Puerto Marisol terminal") and another the group ("of the Dockworkers' Federation").
+    # The predicates themselves name one act in other words ("drowned" / "died"), which is the rule's condition.
+    predicates = {frame.predicate for frame in (*pair.a.frames, *pair.b.frames)}
+    other_fact = bool(pair.uncovered_a - pair.a.names - pair.opposed - predicates) and bool(
+        pair.uncovered_b - pair.b.names - pair.opposed - predicates
+    )
+    return 0.0 if other_fact else 1.0
+
+
+def _in_conflict(pair: Pair) -> bool:
+    """Whether the claims conflict, or one denies or negates what the other does not."""
+    return bool(
+        bool(pair.negations_a) != bool(pair.negations_b)
+        or pair.denying_more
+        or pair.frames.swapped
+        or pair.frames.other_subject
+        or pair.clashes
+        or pair.act_clashes
+        or pair.states
+        or pair.antonyms
+        or pair.numbers
+        or pair.act_numbers
+        or pair.dates
+        or pair.exclusive
+    )
+
+
 def _negation_says(pair: Pair) -> str:
     clash, other = pair.clashes[0]
     return f"'{clash.phrase}' vs '{other.phrases.get(clash.target) or other.gist}'"
@@ -233,6 +288,25 @@ RULES: tuple[Rule, ...] = (
         why="One claim negates a word that the other asserts and does not negate: 'no confirmed links' / 'ties'.",
     ),
     Rule(
+        name="negation of the same act",
+        holds=lambda pair: bool(pair.act_clashes),
+        sets={"negation": _one, "polarity": _one, "polarity_on_topic": _topic},
+        conflict="polarity_on_topic",
+        says=lambda pair: pair.act_clashes[0],
+        why="One claim negates an act that the other asserts in other words, by the same doer: 'is not shooting' / "
+        "'opened fire on police' (shoot, fire and open fire are one act in the general lexicon).",
+    ),
+    Rule(
+        name="opposite states",
+        holds=lambda pair: bool(pair.states),
+        sets={"antonym": _one, "polarity": _one, "polarity_on_topic": _one},
+        conflict="polarity_on_topic",
+        says=lambda pair: pair.states,
+        why="The same people are left in opposite states: 'two officers were killed' / 'the two officers are alive' "
+        "(killing causes dying, and the dead are the opposite of the living). Found only on the same bearer, so it "
+        "needs no share of topic.",
+    ),
+    Rule(
         name="antonyms",
         holds=lambda pair: bool(pair.antonyms),
         sets={"antonym": _one, "polarity": _one, "polarity_on_topic": _topic},
@@ -249,6 +323,16 @@ RULES: tuple[Rule, ...] = (
         says=lambda pair: pair.numbers,
         why="The same thing is counted differently, beyond what 'about' or 'at least' allows: two officers / three "
         "officers. Another count on another fact is no conflict.",
+    ),
+    Rule(
+        name="numbers on the same act",
+        holds=lambda pair: bool(pair.act_numbers),
+        sets={"numbers": _one, "numbers_on_topic": _act_topic},
+        conflict="numbers_on_topic",
+        says=lambda pair: pair.act_numbers,
+        why="The targets of the same act are counted differently, whatever the voice and whatever each calls them: "
+        "'six members … were arrested' / 'police arrested five people'. Another count on another fact is no "
+        "conflict.",
     ),
     Rule(
         name="dates differ",
@@ -288,7 +372,8 @@ RULES: tuple[Rule, ...] = (
         holds=lambda pair: bool(pair.denying_more),
         sets={"replaced": _one},
         why="With no subject and predicate in common, one claim denies what the other says, and more ('no officers "
-        "were killed in the raid on the prison' / 'officers were killed'): no contradiction, nor a restatement.",
+        "were killed in the raid on the prison' / 'officers were killed'), or denies it of another doer ('they do "
+        "not want us to surrender' / 'we want to surrender'): no contradiction, nor a restatement.",
     ),
     Rule(
         name="roles exchanged",
@@ -296,6 +381,36 @@ RULES: tuple[Rule, ...] = (
         sets={"replaced": _one},
         why="Who did what to whom is exchanged on a predicate both can do to each other ('the president praised "
         "the mayor' / 'the mayor praised the president'): both may be true, but neither restates the other.",
+    ),
+    Rule(
+        name="same proposition",
+        holds=lambda pair: pair.frames.same_proposition and not pair.in_place and not _in_conflict(pair),
+        sets={"same_proposition": _one},
+        why="A predicate of each claim names one act, by the same doer on the same target: the same proposition, "
+        "whatever detail each adds ('opened the spillway at 2 a.m.' / 'opened the spillway in the middle of the "
+        "night'), unless one says something in place of the other ('in the gym' / 'in the park'). Saying who said "
+        "something is not a proposition of its own.",
+    ),
+    Rule(
+        name="not a proposition",
+        holds=lambda pair: not pair.a.frames or not pair.b.frames,
+        sets={"replaced": _one},
+        why="A claim with no doer and no predicate ('Dead.', 'him dead') says nothing that another claim can bear "
+        "out, whatever word they share.",
+    ),
+    Rule(
+        name="another act",
+        holds=lambda pair: (
+            bool(pair.a.frames and pair.b.frames)
+            and not pair.frames.common_act
+            and (pair.frames.other_roles or not _predicates_covered(pair))
+        ),
+        sets={"replaced": _one},
+        why="No predicate of one claim names the act of a predicate of the other with the same doer and target, "
+        "and the acts they share are done by others or to others ('the officers shot two strikers' / 'the strikers "
+        "shot two officers' aside, 'police are dead' / 'the gunman is dead'), or no predicate of either is "
+        "in the other at all ('two officers were killed' / 'two officers were injured'): sharing the words "
+        "around them, they are two propositions.",
     ),
     Rule(
         name="negates the unmentioned",
@@ -338,7 +453,12 @@ def compare(a: Analysis, b: Analysis) -> Comparison:
         if rule.conflict is not None and rule.says is not None and all(rule.conflict != c for c, _ in conflicts):
             conflicts.append((rule.conflict, f"{rule.name}: {rule.says(pair)}"))
     # `surface` keeps the order of the text, so the shared words read in the first claim's order.
-    return Comparison(values, conflicts, [word for lemma, word in a.surface.items() if lemma in shared])
+    return Comparison(
+        values,
+        conflicts,
+        [word for lemma, word in a.surface.items() if lemma in shared],
+        pair.frames.same_words if values["same_proposition"] else "",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- word lists and finders
@@ -348,6 +468,66 @@ _ANTONYMS: dict[str, frozenset[str]] = {}
 for _first, _second in lexicon.ANTONYMS:
     _ANTONYMS[_first] = _ANTONYMS.get(_first, frozenset()) | {_second}
     _ANTONYMS[_second] = _ANTONYMS.get(_second, frozenset()) | {_first}
+
+
+def _canonical(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(lexicon.SYNONYMS.get(word, word) for word in words if " " not in word)
+
+
+_PARTS_OF_SPEECH: tuple[general.Pos, ...] = ("n", "v", "a", "r")
+
+# Lookups in the general lexicon cost about ten microseconds each and a claim's words recur in every comparison
+# of it, so each is cached per lemma (or pair of lemmas). A content lemma's part of speech is not kept, so each
+# asks every part of speech the lexicon could file the word under.
+
+
+@lru_cache(maxsize=65536)
+def _general_antonyms(lemma: str, pos: str = "") -> frozenset[str]:
+    """The lemma's antonyms as a verb or an adjective ("open" / "close", "legal" / "illegal"), as the part of
+    speech given if it is one of those, and the hand list's; not as a noun, where WordNet opposes "man" to
+    "woman", which is another person, not a conflict, and "end" (a goal) to "beginning"."""
+    parts = tuple(part for part in _PARTS_OF_SPEECH[1:3] if not pos or part == pos)
+    return _canonical(word for part in parts for word in general.antonyms(lemma, part)) | _ANTONYMS.get(
+        lemma, frozenset()
+    )
+
+
+def _content_antonyms(a: Analysis, b: Analysis) -> list[tuple[str, str]]:
+    """Antonyms among the content words, each as the part of speech it has in its claim: "rose" / "fell"."""
+    only_a, only_b = a.content - b.content, b.content - a.content
+    return [
+        (x, y)
+        for x in only_a
+        for y in _general_antonyms(x, a.pos.get(x, "")) & only_b
+        if b.pos.get(y, "") == a.pos.get(x, "")
+    ]
+
+
+@lru_cache(maxsize=65536)
+def _synonyms(lemma: str, pos: str = "") -> frozenset[str]:
+    """Single-word synonyms of the lemma's first senses, as the part of speech given, else as a noun, a verb or an
+    adjective."""
+    parts = tuple(part for part in _PARTS_OF_SPEECH if part == pos) or _PARTS_OF_SPEECH[:3]
+    # Not mapped to the hand groups' first words, which are for one part of speech: "cop" the verb is no "police".
+    return frozenset(word for part in parts for word in general.synonyms(lemma, part) if " " not in word) - {lemma}
+
+
+@lru_cache(maxsize=65536)
+def _same_act(first: str, second: str) -> str:
+    """Why two predicates name one act ("to open fire is a way to shoot: …"), or "" when they do not."""
+    if first == second:
+        return first
+    match = general.same_act(first, second)
+    if match is not None:
+        return str(match)
+    return f"{first} / {second}" if second in _synonyms(first) else ""
+
+
+@lru_cache(maxsize=65536)
+def _states(lemma: str) -> frozenset[str]:
+    """The lemma and the states it leaves its bearer in: "kill" → "die" (what killing causes) → "dead"."""
+    found = {lemma} | _canonical(general.causes(lemma))
+    return frozenset(found | {lexicon.RESULT_STATES[word] for word in found if word in lexicon.RESULT_STATES})
 
 
 def _exclusive_of(groups: Iterable[frozenset[str]]) -> dict[str, frozenset[str]]:
@@ -362,14 +542,152 @@ _EXCLUSIVE_DESCRIPTIONS = _exclusive_of(lexicon.EXCLUSIVE_DESCRIPTIONS)
 _EXCLUSIVE_TIMES = _exclusive_of(lexicon.EXCLUSIVE_TIMES)
 
 
-def _covers(analysis: Analysis, word: str) -> bool:
-    """Whether the claim has the word, a word of its stem, a narrower word ("man" for "person") or a broader one."""
+def _covers(analysis: Analysis, word: str, pos: str = "") -> bool:
+    """Whether the claim has the word, a word of its stem, a synonym, a narrower word ("man" for "person") or a
+    broader one; `pos` is the word's part of speech in its own claim, if known."""
     return (
         word in analysis.content
         or stem(word) in analysis.stems
         or word in analysis.broader
-        or not BROADER.get(word, frozenset()).isdisjoint(analysis.content)
+        or not broader_words(word, pos).isdisjoint(analysis.content)
+        or not _synonyms(word, pos).isdisjoint(analysis.content)
     )
+
+
+def _predicates_covered(pair: Pair) -> bool:
+    """Whether a predicate of either claim is in the other, in its words or in other words (`_covers`)."""
+    return any(_covers(pair.b, frame.predicate, pair.a.pos.get(frame.predicate, "")) for frame in pair.a.frames) or any(
+        _covers(pair.a, frame.predicate, pair.b.pos.get(frame.predicate, "")) for frame in pair.b.frames
+    )
+
+
+def _in_place(a: Analysis, only_a: Set[str], b: Analysis, only_b: Set[str]) -> bool:
+    """Whether a word of each that the other lacks stands in the same place (`Analysis.slots`)."""
+    places = {a.slots[word] for word in only_a if word in a.slots}
+    return any(b.slots.get(word) in places for word in only_b)
+
+
+def _roles_meet(first: frozenset[str], second: frozenset[str]) -> bool:
+    """Whether two doers or targets can be the same: either is unsaid, they share a word or a stem ("striking" /
+    "strikers"), or a word of one is a synonym, a broader or a narrower word of a word of the other ("members" /
+    "people")."""
+    return (
+        not first
+        or not second
+        or bool(first & second)
+        or not {stem(x) for x in first}.isdisjoint(stem(y) for y in second)
+        or any(
+            y in broader_words(x, "n") or x in broader_words(y, "n") or y in _synonyms(x, "n")
+            for x in first
+            for y in second
+        )
+    )
+
+
+def _same_participants(x: Frame, y: Frame) -> bool:
+    """Whether two frames can be about the same doer and target: none differs, and one is said in both, or the
+    target of one is the doer of the other where each leaves the other role unsaid ("the spillway opened" / "the
+    spillway was opened")."""
+    if x.agent and y.agent and x.patient and y.patient:
+        return _roles_meet(x.agent, y.agent) and _roles_meet(x.patient, y.patient)
+    said = [(p, q) for p, q in ((x.agent, y.agent), (x.patient, y.patient)) if p and q]
+    if said:
+        return all(_roles_meet(p, q) for p, q in said)
+    crossed = [(p, q) for p, q in ((x.agent, y.patient), (x.patient, y.agent)) if p and q]
+    return bool(crossed) and all(_roles_meet(p, q) for p, q in crossed)
+
+
+def _frame_words(analysis: Analysis, frame: Frame) -> str:
+    """A frame in the claim's own words: "Oscar Pérez opened fire on police", "two officers … killed"."""
+    verb = frame.verb
+    predicate = analysis.surface.get(frame.predicate, frame.predicate)
+    if frame.light and predicate not in verb:
+        verb = f"{verb} {predicate}"
+    if not frame.agent_text:  # a passive without its doer: "two officers were killed"
+        return f"{frame.patient_text} … {verb}".strip(" …")
+    return f"{frame.agent_text} {verb} {frame.patient_text}".strip()
+
+
+def _doers_differ(negating: Analysis, other: Analysis, predicate: str) -> bool:
+    """Whether the negated predicate has a doer in both claims and never one that can be the same: "they do not
+    want us to surrender" denies nothing of "we want to surrender"."""
+    ours = [frame.agent for frame in negating.frames if frame.predicate == predicate and frame.agent]
+    theirs = [frame.agent for frame in other.frames if frame.predicate == predicate and frame.agent]
+    return bool(ours and theirs) and not any(_roles_meet(x, y) for x in ours for y in theirs)
+
+
+def _negated(analysis: Analysis, lemma: str) -> bool:
+    return any(negation.target == lemma for negation in analysis.negations)
+
+
+def _act_clashes(a: Analysis, b: Analysis) -> list[str]:
+    """Negations of an act that the other claim asserts in other words, by a doer that can be the same."""
+    found: list[str] = []
+    for negating, other in ((a, b), (b, a)):
+        for negation in negating.negations:
+            negated = [frame for frame in negating.frames if frame.predicate == negation.target]
+            for frame in other.frames:
+                if frame.predicate == negation.target or _negated(other, frame.predicate):
+                    continue
+                why = _same_act(negation.target, frame.predicate)
+                ours = next(
+                    (
+                        mine
+                        for mine in negated
+                        if _roles_meet(mine.agent, frame.agent)
+                        and bool(mine.patient) == bool(frame.patient)
+                        and _roles_meet(mine.patient, frame.patient)
+                    ),
+                    None,
+                )
+                if why and ours is not None:
+                    # "Nobody" alone says little: the negated frame in full, "Nobody telephoned San Ilario".
+                    phrase = negation.phrase if " " in negation.phrase else _frame_words(negating, ours)
+                    found.append(f"'{phrase}' vs '{_frame_words(other, frame)}' ({why})")
+    return found
+
+
+def _act_numbers(a: Analysis, b: Analysis) -> str:
+    """Targets of the same act counted differently ("six members … arrested" / "arrested five people")."""
+    for x in a.frames:
+        for y in b.frames:
+            if x.count is None or y.count is None or _consistent(x.count, y.count):
+                continue
+            if x.agent and y.agent and not _roles_meet(x.agent, y.agent):
+                continue
+            if _roles_meet(x.patient, y.patient) and _same_act(x.predicate, y.predicate):
+                counted_x, counted_y = x.patient_text or x.agent_text, y.patient_text or y.agent_text
+                return f"'{counted_x}' vs '{counted_y}' ({_frame_words(a, x)} / {_frame_words(b, y)})"
+    return ""
+
+
+def _state_conflict(a: Analysis, b: Analysis) -> str:
+    """A state against its opposite for the same bearer: "two officers were killed" / "the officers are alive"."""
+    for x in a.frames:
+        for y in b.frames:
+            if _negated(a, x.predicate) or _negated(b, y.predicate):
+                continue
+            if x.count is not None and y.count is not None and not _consistent(x.count, y.count):
+                continue
+            bearer_x, bearer_y = _bearer(a, x), _bearer(b, y)
+            if not (bearer_x and bearer_y and _roles_meet(bearer_x, bearer_y)):
+                continue
+            ours, theirs = _states(x.predicate), _states(y.predicate)
+            # Opposite predicates as such ("are dead" / "are alive") are the antonyms rule's.
+            ours_caused, theirs_caused = ours - {x.predicate}, theirs - {y.predicate}
+            if any(not _general_antonyms(state).isdisjoint(theirs_caused) for state in ours) or any(
+                not _general_antonyms(state).isdisjoint(theirs) for state in ours_caused
+            ):
+                return f"'{_frame_words(a, x)}' vs '{_frame_words(b, y)}'"
+    return ""
+
+
+def _bearer(analysis: Analysis, frame: Frame) -> frozenset[str]:
+    """Who is left in the state a frame says: its target if it has one ("killed two officers"), else its doer
+    ("the officers are alive"); by its words other than names, so "the Los Arcos reservoir" and "the Los Arcos
+    spillway" are two things."""
+    words = frame.patient or frame.agent
+    return (words - analysis.names) or words
 
 
 def _share_covered(words: frozenset[str], uncovered: Set[str]) -> float:
@@ -377,10 +695,10 @@ def _share_covered(words: frozenset[str], uncovered: Set[str]) -> float:
 
 
 def _opposites(
-    first: frozenset[str], second: frozenset[str], opposites: Mapping[str, frozenset[str]]
+    first: frozenset[str], second: frozenset[str], opposites: Callable[[str], frozenset[str] | None]
 ) -> list[tuple[str, str]]:
     only_first, only_second = first - second, second - first
-    return sorted((x, y) for x in only_first for y in opposites.get(x, frozenset()) & only_second)
+    return sorted((x, y) for x in only_first for y in (opposites(x) or frozenset()) & only_second)
 
 
 def _negation_clashes(
@@ -445,6 +763,16 @@ class _Frames:
     """The roles are swapped on a predicate that both can do to each other: another fact, but no conflict."""
     other_agents: frozenset[str] = frozenset()
     """The doers' words where different named subjects have the same predicate (`other_subject`)."""
+    other_roles: bool = False
+    """A predicate of each names one act, by other doers or to other targets."""
+    same_proposition: bool = False
+    same_words: str = ""
+    """The first such pair of predicates in the claims' own words, for a reviewer."""
+    """A predicate of each names one act, with doers said in both that can be the same, and targets that can be
+    the same where both say one."""
+    common_act: bool = False
+    """A predicate of one claim names the act of a predicate of the other (`_same_act`), with doers and targets
+    that can be the same (`_roles_meet`)."""
 
 
 def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
@@ -453,17 +781,27 @@ def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
     other_subject = ""
     other_agents: frozenset[str] = frozenset()
     exchanged = False
+    common_act = False
+    other_roles = False
     for x in a.frames:
         for y in b.frames:
-            if x.predicate != y.predicate:
+            if not _same_act(x.predicate, y.predicate):
                 continue
+            if _same_participants(x, y):
+                common_act = True
+            else:
+                other_roles = True
             same_agent = bool(x.agent & y.agent)
             same_patient = bool(x.patient & y.patient)
             if same_agent and (same_patient or not x.patient or not y.patient):
                 shared = True
             crossed = bool(x.agent & y.patient) or bool(x.patient & y.agent)
+            # A passive without its doer ("the spillway was opened") or a verb without its target ("the spillway
+            # opened") says nothing of who did it to whom.
+            complete = bool(x.agent and x.patient and y.agent and y.patient)
             reversible = (
                 crossed
+                and complete
                 and not same_agent
                 and not same_patient
                 and not (x.reciprocal or y.reciprocal)
@@ -490,5 +828,45 @@ def _compare_frames(a: Analysis, b: Analysis) -> _Frames:
                 other_subject = f"'{x.agent_text}' vs '{y.agent_text}' ({x.verb})"
                 other_agents = x.agent | y.agent
     return _Frames(
-        shared=shared, swapped=swapped, other_subject=other_subject, exchanged=exchanged, other_agents=other_agents
+        shared=shared,
+        swapped=swapped,
+        other_subject=other_subject,
+        exchanged=exchanged,
+        other_agents=other_agents,
+        common_act=common_act,
+        other_roles=other_roles,
+        same_proposition=bool(same_words := _same_proposition(a, b)),
+        same_words=same_words,
+    )
+
+
+def _same_proposition(a: Analysis, b: Analysis) -> str:
+    """The claims' common proposition in each one's words, when every predicate of the claim with fewer has its
+    act in the other with the same doer and target ("two children are lying in the snow and drawing angels" is
+    not "two people are lying in the snow and making snow angels"); "" when not."""
+    ours, theirs = _propositions(a), _propositions(b)
+    if not ours or not theirs:
+        return ""
+    fewer_first = len(ours) <= len(theirs)
+    fewer, more = (ours, theirs) if fewer_first else (theirs, ours)
+    matches = [(x, next((y for y in more if _same_participants_said(x, y)), None)) for x in fewer]
+    if any(y is None for _, y in matches):
+        return ""
+    x, y = matches[0]
+    assert y is not None
+    first, second = (x, y) if fewer_first else (y, x)
+    return f"'{_frame_words(a, first)}' / '{_frame_words(b, second)}'"
+
+
+def _propositions(analysis: Analysis) -> list[Frame]:
+    # Saying who said something is not a proposition of its own.
+    return [frame for frame in analysis.frames if frame.predicate not in CUE_VERBS and (frame.agent or frame.patient)]
+
+
+def _same_participants_said(x: Frame, y: Frame) -> bool:
+    return (
+        bool(_same_act(x.predicate, y.predicate))
+        and bool((x.agent and y.agent) or (x.patient and y.patient))
+        and _roles_meet(x.agent, y.agent)
+        and _roles_meet(x.patient, y.patient)
     )

@@ -1,22 +1,24 @@
 """One claim's text, parsed and reduced to an `Analysis`.
 
 Each text is parsed once (tagger and parser shared with attribution, then the same model's lemmatizer) and
-reduced to its content words as canonical lemmas, its negations, numbers, dates and who-does-what-to-whom
-frames. `claims.linking.features.cache` keeps the analyses and hashes this module into their version, with
-every module of the project it uses: a change here parses the stored analyses again.
+reduced to its content words as canonical lemmas (with their parts of speech and places in the sentence),
+their broader words, its negations, numbers, dates and who-does-what-to-whom frames, passive or active.
+`claims.linking.features.cache` keeps the analyses and hashes this module into their version, with every
+module of the project it uses and the general lexicon's file: a change here parses the stored analyses again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import spacy
 from django.conf import settings
 from spacy.tokens import Doc, Token
 
+from claims import lexicon as general
 from claims.attribution import ExtractionUnavailable, _parser
 from claims.linking import lexicon
 from core.text import fold
@@ -51,9 +53,30 @@ def _broader_of(groups: Iterable[tuple[str, tuple[str, ...]]]) -> dict[str, froz
     return closed
 
 
-# Every broader word of a word, through any number of steps: parsing keeps a claim's, comparison asks of a
-# word whether the other claim has a narrower one.
+# Every broader word of a word in the hand groups, through any number of steps.
 BROADER: Mapping[str, frozenset[str]] = _broader_of(lexicon.BROADER_GROUPS)
+
+# How far up WordNet's hypernyms a word counts as broader, and from how many of its senses: a noun's first
+# sense two levels up ("rifle" → "firearm" → "gun"), a verb's one level ("slay" → "kill"). Past that, or from a
+# word's other senses, every noun is an "artifact" and every verb a "change" ("kill" as a noun is an "ending").
+_BROADER_REACH: Mapping[general.Pos, tuple[int, int]] = {"n": (2, 1), "v": (1, 1)}
+
+
+@lru_cache(maxsize=65536)
+def broader_words(lemma: str, pos: str = "") -> frozenset[str]:
+    """Every broader word of a canonical lemma: the hand groups' and, for a noun or a verb, WordNet's.
+
+    Parsing keeps a claim's; comparison asks of a word whether the other claim has a narrower one. Cached per
+    lemma, since a lookup costs about ten microseconds and a claim's words recur in every comparison.
+    """
+    found = set(BROADER.get(lemma, ()))
+    for part, (depth, senses) in _BROADER_REACH.items():
+        if part == pos:
+            found.update(
+                lexicon.SYNONYMS.get(word, word) for word in general.broader(lemma, part, depth=depth, senses=senses)
+            )
+    found.discard(lemma)
+    return frozenset(found)
 
 
 # ---------------------------------------------------------------------------------------------- one text
@@ -104,6 +127,9 @@ class Frame:
     named_agent: frozenset[str]
     reciprocal: bool
     """The target is "each other": the roles cannot be swapped."""
+    count: Quantity | None = None
+    """How many the target is ("arrested five people", "six members … were arrested"), the active and the
+    passive alike; for a predicate without a target, how many the doers are ("three people drowned")."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +160,12 @@ class Analysis:
     stems: frozenset[str]
     """The stems of the content lemmas (`stem`), so "dancing" the noun meets "dance" the verb."""
     broader: frozenset[str]
-    """Every broader word of a content lemma (`lexicon.BROADER_GROUPS`), through any number of steps."""
+    """Every broader word of a content lemma (`broader_words`)."""
+    pos: Mapping[str, str] = field(default_factory=dict)
+    """Content lemma → its part of speech as the general lexicon names them ("n", "v", "a", "r"), where it has one."""
+    slots: Mapping[str, str] = field(default_factory=dict)
+    """Content lemma → where it stands: its relation and what it depends on ("in:do" for "doing backbends in the
+    gym", "amod:headdress"), so that a word said in place of another ("in the park") is told from a detail."""
 
     @property
     def words_only(self) -> frozenset[str]:
@@ -171,6 +202,8 @@ def _analyse(doc: Doc) -> Analysis:
     lemmas: set[str] = set()
     said_of: set[str] = set()
     heads: set[str] = set()
+    slots: dict[str, str] = {}
+    pos: dict[str, str] = {}
     for token in doc:
         if token.is_punct or token.is_space:
             continue
@@ -186,6 +219,9 @@ def _analyse(doc: Doc) -> Analysis:
                 said_of.add(lemma)
             if token.tag_[:2] in {"NN", "VB"} and token.dep_ not in _MODIFIERS:
                 heads.add(lemma)
+            slots.setdefault(lemma, _slot(token))
+            if token.pos_ in general.POS_OF_UPOS and token.tag_ not in _NAME_TAGS:
+                pos.setdefault(lemma, general.POS_OF_UPOS[token.pos_])
     return Analysis(
         words=tuple(_WORD.findall(fold(doc.text))),
         content=frozenset(content),
@@ -201,8 +237,17 @@ def _analyse(doc: Doc) -> Analysis:
         heads=frozenset(heads),
         said_of=frozenset(said_of),
         stems=frozenset(stem(lemma) for lemma in content),
-        broader=frozenset(broad for lemma in content for broad in BROADER.get(lemma, ())),
+        broader=frozenset(broad for lemma in content for broad in broader_words(lemma, pos.get(lemma, ""))),
+        pos=pos,
+        slots=slots,
     )
+
+
+def _slot(token: Token) -> str:
+    head = token.head
+    if token.dep_ == "pobj" and head.head.i != head.i:
+        return f"{head.lower_}:{canonical(head.head)}"
+    return f"{token.dep_}:{canonical(head)}"
 
 
 def _is_said_of_subject(token: Token) -> bool:
@@ -503,15 +548,21 @@ def _frames(doc: Doc) -> Iterable[Frame]:
             for preposition in holder.children
             if preposition.dep_ == "prep" and preposition.lower_ in lexicon.TARGET_PREPOSITIONS
             for pobj in preposition.children
-            if pobj.dep_ == "pobj"
+            if pobj.dep_ == "pobj" and not _is_time_or_manner(pobj)
         ]
         agent_token = by_agent if passive else subject
         if passive:
             patient_token: Token | None = subject
-        elif targets:
+        elif targets and (light or obj is None or lemma in lexicon.AIMED_VERBS):
             patient_token = targets[0][1]
         else:
+            # "dunking the ball at a basketball game": the object is the target, the place is where.
+            targets = []
             patient_token = None if light else obj
+        if patient_token is None and not light and not passive:
+            # "We want to surrender" and "we do not want anyone to be hurt" want two things: what is wanted,
+            # said, agreed or tried is the predicate's target.
+            patient_token = next((child for child in verb.children if child.dep_ in {"xcomp", "ccomp"}), None)
         verb_text = f"{verb.text} {obj.text}" if light and obj is not None and lemma != "be" else verb.text
         if targets and not passive:
             verb_text = f"{verb_text} {targets[0][0].text}"
@@ -527,7 +578,25 @@ def _frames(doc: Doc) -> Iterable[Frame]:
             patient_text=patient_text,
             named_agent=named,
             reciprocal=patient_token is not None and _is_reciprocal(patient_token),
+            # With no target, the count is of the doers: "three people drowned".
+            count=_count(patient_token) if patient_token is not None else _count(agent_token),
         )
+
+
+def _is_time_or_manner(token: Token) -> bool:
+    """ "at 2 a.m.", "on Tuesday", "at close range": when or how, not whom an act is aimed at."""
+    low = token.lower_.rstrip(".")
+    return low in lexicon.NOT_TARGETS or low in lexicon.WEEKDAYS or low in lexicon.MONTHS or low.isdigit()
+
+
+def _count(head: Token | None) -> Quantity | None:
+    """The number of a doer or target: "five" in "arrested five" or in "five people were arrested"."""
+    if head is None:
+        return None
+    group = [token for token in (head, *head.children) if _is_number(token) and (token is head or token.i < head.i)]
+    for token in list(group):
+        group.extend(child for child in token.children if _is_number(child))
+    return _quantity(head.doc, sorted(set(group), key=lambda token: token.i)) if group else None
 
 
 def _role(head: Token | None) -> tuple[frozenset[str], str, frozenset[str]]:
@@ -558,10 +627,14 @@ def _role_tokens(head: Token) -> list[Token]:
     """Who a doer or target is: its head word, the names before it and its possessor.
 
     "Oscar Pérez's group" gives Oscar, Pérez and group; "a cat song" gives song alone, since a common
-    noun before the head says what kind of thing it is, not whose.
+    noun before the head says what kind of thing it is, not whose; "the striking dockworkers" gives strike and
+    dockworker, since what they do says who they are.
     """
     tokens = [head]
     for child in head.lefts:
         if child.dep_ == "poss" or (child.dep_ == "compound" and _NAME_TAGS & {child.tag_, head.tag_}):
             tokens.extend(child.subtree)
+        elif child.dep_ == "amod" and (child.tag_ in {"VBG", "VBN"} or child.lower_.endswith(("ing", "ed"))):
+            # "the striking dockworkers" are "the strikers", "the missing workers" the missing.
+            tokens.append(child)
     return tokens
