@@ -8,7 +8,7 @@ so that "Mr Perez" later resolves to the "Oscar Pérez" of the headline.
 
 import itertools
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 import spacy
@@ -20,7 +20,15 @@ from claims.attribution.extractor import attributions_in
 from claims.attribution.lexicon import CUE_FORMS
 from claims.attribution.types import Attribution, Span
 
-__all__ = ["Attribution", "ExtractionUnavailable", "Span", "extract_attributions", "extract_many", "parse_with_lemmas"]
+__all__ = [
+    "Attribution",
+    "ExtractionUnavailable",
+    "Span",
+    "extract_attributions",
+    "extract_many",
+    "parse_with_lemmas",
+    "parsed_with_lemmas",
+]
 
 
 class ExtractionUnavailable(RuntimeError):
@@ -64,8 +72,9 @@ def _parser() -> Language:
 
 @lru_cache(maxsize=1)
 def _lemmatizer_steps() -> tuple[Callable[[Doc], Doc], ...]:
-    # The parser leaves the lemmatizer out (cues are read in their inflected forms). Propositions compare
-    # lemmas, so the same model's attribute ruler and lemmatizer run after it, without a second parser.
+    # The parser leaves the lemmatizer out (cues are read in their inflected forms). Propositions and linking
+    # compare lemmas, so the same model's attribute ruler (tags to parts of speech) and lemmatizer run after it;
+    # loading only those two costs a few megabytes, not a second parser.
     name = settings.ATTEST_SPACY_MODEL
     try:
         nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "senter", "ner"])
@@ -74,14 +83,18 @@ def _lemmatizer_steps() -> tuple[Callable[[Doc], Doc], ...]:
     return tuple(step for pipe_name, step in nlp.pipeline if pipe_name in {"attribute_ruler", "lemmatizer"})
 
 
+def parsed_with_lemmas(texts: Sequence[str], *, batch_size: int = 16) -> Iterator[Doc]:
+    """Each text parsed whole, with its sentences, tags, dependencies and lemmas, in batches."""
+    lemmatize = _lemmatizer_steps()
+    for doc in _parser().pipe(texts, batch_size=batch_size):
+        for step in lemmatize:
+            doc = step(doc)
+        yield doc
+
+
 def parse_with_lemmas(texts: Sequence[str]) -> list[Doc]:
     """Each text parsed whole, with its sentences, tags, dependencies and lemmas."""
-    docs = []
-    for doc in _parser().pipe(texts, batch_size=16):
-        for step in _lemmatizer_steps():
-            doc = step(doc)
-        docs.append(doc)
-    return docs
+    return list(parsed_with_lemmas(texts))
 
 
 def _may_attribute(sentence: spacy.tokens.Span) -> bool:

@@ -10,16 +10,14 @@ module of the project it uses and the general lexicon's file: a change here pars
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import spacy
-from django.conf import settings
 from spacy.tokens import Doc, Token
 
 from claims import lexicon as general
-from claims.attribution import ExtractionUnavailable, _parser
+from claims.attribution import parsed_with_lemmas
 from claims.linking import lexicon
 from core.text import fold
 
@@ -173,25 +171,8 @@ class Analysis:
 
 
 def parsed(texts: Sequence[str]) -> Iterator[Doc]:
-    """Each text parsed and lemmatized, in one batch."""
-    lemmatize = _lemmatizer_steps()
-    for doc in _parser().pipe(texts, batch_size=_BATCH_SIZE):
-        for step in lemmatize:
-            doc = step(doc)
-        yield doc
-
-
-@lru_cache(maxsize=1)
-def _lemmatizer_steps() -> tuple[Callable[[Doc], Doc], ...]:
-    # The shared parser leaves the lemmatizer out (attribution reads inflected forms). Linking compares
-    # lemmas, so the same model's attribute ruler (tags to parts of speech) and lemmatizer run after it;
-    # loading only those two costs a few megabytes, not a second parser.
-    name = settings.ATTEST_SPACY_MODEL
-    try:
-        nlp = spacy.load(name, exclude=["tok2vec", "tagger", "parser", "senter", "ner"])
-    except OSError as error:
-        raise ExtractionUnavailable(f"The English language model “{name}” is not installed.") from error
-    return tuple(step for pipe_name, step in nlp.pipeline if pipe_name in {"attribute_ruler", "lemmatizer"})
+    """Each text parsed and lemmatized, in one batch (the attribution parser's pipeline, lemmas added)."""
+    return parsed_with_lemmas(texts, batch_size=_BATCH_SIZE)
 
 
 def _analyse(doc: Doc) -> Analysis:
