@@ -370,7 +370,7 @@ def _suggest(
     start, end = proposition.span
     if Statement.objects.filter(claim=claim, speaker=speaker, source=source, span_start=start, span_end=end).exists():
         return 0
-    statement = statement_record(
+    statement_record(
         claim=claim,
         speaker=speaker,
         source=source,
@@ -383,9 +383,8 @@ def _suggest(
         via_source=via_source,
         review_status=ReviewStatus.SUGGESTED,
         ingestion=ingestion,
+        suggestion_reason=reason[:300],
     )
-    if reason:
-        Statement.objects.filter(pk=statement.pk).update(suggestion_reason=reason[:300])
     return 1
 
 
@@ -395,8 +394,9 @@ def _claim_for(story: Story, proposition: Proposition) -> tuple[Claim, str]:
     existing = Claim.objects.filter(story=story, folded_text=fold(wording)).first()
     if existing is not None:
         return existing, ""
-    for candidate in claims_saying_the_same(wording):
-        return candidate, f"same as: {_shortened(candidate.text)}"
+    same = claims_saying_the_same(wording)
+    if same:
+        return same[0], f"same as: {_shortened(same[0].text)}"
     claim = claim_create(text=wording, story=story, review_status=ReviewStatus.SUGGESTED)
     if proposition.needs_wording:
         Claim.objects.filter(pk=claim.pk).update(needs_wording=True)

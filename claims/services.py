@@ -98,6 +98,7 @@ def statement_record(
     created_by: User | None = None,
     review_status: str = ReviewStatus.ACCEPTED,
     ingestion: Ingestion | None = None,
+    suggestion_reason: str = "",
 ) -> Statement:
     """Record that `speaker` asserted, denied or questioned `claim` in `source`.
 
@@ -122,6 +123,7 @@ def statement_record(
             created_by=created_by,
             review_status=review_status,
             ingestion=ingestion,
+            suggestion_reason=suggestion_reason,
         )
     )
     linking_queue(claim=claim)

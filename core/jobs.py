@@ -59,7 +59,7 @@ def job_enqueue(task: str, *args: Any, coalesce: bool = False, after: timedelta 
     for a job that reads the state it works on, one run after the commit does the work of many. With `after`,
     the job waits that long in the outbox, and the relay hands it over once it is due.
     """
-    _registered(task)  # a misspelt name fails here, where it was asked for, not later in a worker
+    registered = _registered(task)  # a misspelt name fails here, where it was asked for, not later in a worker
     if coalesce:
         # A job's created_at is its transaction's start (the database's now()): the same for all it recorded.
         same = Job.objects.filter(
@@ -74,13 +74,13 @@ def job_enqueue(task: str, *args: Any, coalesce: bool = False, after: timedelta 
         request_id=current_request_id(),
         due_at=Now() + after if after else Now(),
     )
-    if after is None and _dispatched_at_commit(task):
+    if after is None and _dispatched_at_commit(registered):
         transaction.on_commit(partial(job_dispatch, job))
     return job
 
 
-def _dispatched_at_commit(task_name: str) -> bool:
-    return not current_app.conf.task_always_eager or getattr(_registered(task_name), "runs_in_request", True)
+def _dispatched_at_commit(task: Task) -> bool:
+    return not current_app.conf.task_always_eager or getattr(task, "runs_in_request", True)
 
 
 def job_dispatch(job: Job) -> bool:
@@ -172,7 +172,7 @@ def jobs_retry(*, jobs: Iterable[Job]) -> int:
     )
     for job in retried:
         job.status = Job.Status.PENDING
-        if _dispatched_at_commit(job.task):
+        if _dispatched_at_commit(_registered(job.task)):
             transaction.on_commit(lambda job=job: job_dispatch(job))  # type: ignore[misc]
     return len(retried)
 

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.models import TimeStamped
 from core.text import canonical_link, canonical_text, content_hash, fold
 
 DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$")
@@ -19,14 +20,6 @@ DOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-
 WIKIDATA_ID = RegexValidator(r"^\s*[Qq][1-9][0-9]*\s*$", "A Wikidata id is Q followed by digits, e.g. Q42.")
 LANGUAGE_TAG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 LANGUAGE_TAG = RegexValidator(LANGUAGE_TAG_PATTERN, "Give a language tag such as en, es or pt-BR.")
-
-
-class TimeStamped(models.Model):
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class Outlet(TimeStamped):

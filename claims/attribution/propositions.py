@@ -13,6 +13,7 @@ they check something; background and scene-setting do not.
 """
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -311,11 +312,6 @@ def story_propositions(
         left_out += max(0, len(found_narrated) - limit)
         narrated.extend(found_narrated[:limit])
     return StoryPropositions(stated=stated, narrated=narrated, left_out=left_out)
-
-
-def propositions_of(text: str, attribution: Attribution, *, limit: int = 12) -> list[Proposition]:
-    """The propositions of one attribution in `text`."""
-    return story_propositions(text, [attribution], limit=limit).stated[0]
 
 
 def _group_by_name(speaker: str) -> str:
@@ -1064,8 +1060,24 @@ WORD_POS = {"NOUN": "n", "VERB": "v", "ADJ": "a", "ADV": "r"}
 
 
 def gists_of(texts: Sequence[str]) -> list[Gist]:
-    """The gist of each text."""
-    return [_gist(doc) for doc in parse_with_lemmas(list(texts))]
+    """The gist of each text. Each text is parsed once per process: the join compares every proposition of a
+    story with the same few candidate claims, which would otherwise be parsed again for each."""
+    with _gists_lock:
+        known = {text: _gists[text] for text in texts if text in _gists}
+    missing = list(dict.fromkeys(text for text in texts if text not in known))
+    parsed = {text: _gist(doc) for text, doc in zip(missing, parse_with_lemmas(missing), strict=True)}
+    with _gists_lock:
+        for text, gist in parsed.items():
+            if len(_gists) >= _GISTS_KEPT:
+                _gists.pop(next(iter(_gists)))  # the oldest first
+            _gists[text] = gist
+    return [known.get(text) or parsed[text] for text in texts]
+
+
+# Gists of texts already parsed (claims, mostly), oldest first; a few KB each.
+_GISTS_KEPT = 4096
+_gists: dict[str, Gist] = {}
+_gists_lock = threading.Lock()
 
 
 def _gist(doc: Doc) -> Gist:

@@ -14,8 +14,9 @@ from django.db.models.lookups import Exact
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from claims.models.history import history_trackers
+from core.models import TimeStamped
 from core.text import fold
-from sources.models import Actor, Source, TimeStamped
+from sources.models import Actor, Source
 
 
 class Story(TimeStamped):

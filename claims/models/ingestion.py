@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 
 from claims.models.claims import Story
-from sources.models import Outlet, Source, TimeStamped
+from core.models import TimeStamped
+from sources.models import Outlet, Source
 
 
 class Ingestion(TimeStamped):
@@ -46,7 +47,6 @@ class Ingestion(TimeStamped):
     source = models.ForeignKey(Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="ingestions")
     statements_suggested = models.PositiveIntegerField(default=0)
     notes = models.TextField(blank=True, help_text="What the reading left out, for the editor: an over-long quote.")
-    idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(

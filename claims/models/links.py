@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from claims.models.claims import Claim
 from claims.models.history import history_trackers
-from sources.models import TimeStamped
+from core.models import TimeStamped
 
 
 @pghistory.track(*history_trackers())

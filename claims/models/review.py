@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from claims.models.claims import Claim, Evidence
 from claims.models.history import history_trackers
-from sources.models import TimeStamped
+from core.models import TimeStamped
 
 
 class Rating(models.Model):

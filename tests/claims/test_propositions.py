@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from claims.attribution import extract_attributions
-from claims.attribution.propositions import Proposition, gists_of, propositions_of, story_propositions
+from claims.attribution.propositions import Proposition, gists_of, story_propositions
 from claims.ingestion import ingestion_request
 from claims.models import Claim, Ingestion, Stance, Statement
 from tests import factories
@@ -246,7 +246,9 @@ def test_a_proposition_of_one_attribution() -> None:
     text = "The minister said the dam had burst."
     [attribution] = extract_attributions(text)
 
-    assert [proposition.text for proposition in propositions_of(text, attribution)] == ["The dam burst."]
+    [stated] = story_propositions(text, [attribution], limit=12).stated
+
+    assert [proposition.text for proposition in stated] == ["The dam burst."]
 
 
 # -- relatives
