@@ -116,6 +116,23 @@ def setup_django() -> None:
     common.setup_django()
 
 
+def claims_once(claims: Mapping[str, tuple[str, str]]) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """The verified claims with each text once (the first vclaim_id kept), and each dropped twin's kept vclaim_id."""
+    from core.text import fold
+
+    kept: dict[str, tuple[str, str]] = {}
+    first_with: dict[str, str] = {}
+    twin_of: dict[str, str] = {}
+    for vclaim_id, (text, title) in claims.items():
+        folded = fold(text)  # what claims_load stores, and the database keeps unique
+        if folded in first_with:
+            twin_of[vclaim_id] = first_with[folded]
+            continue
+        first_with[folded] = vclaim_id
+        kept[vclaim_id] = (text, title)
+    return kept, twin_of
+
+
 def claims_load(claims: Mapping[str, tuple[str, str]]) -> dict[int, str]:
     """Store each verified claim as a published claim with a verdict; returns claim id → vclaim_id.
 
@@ -304,7 +321,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error("--database-url: the database holds claims; give one without")
         owned = True
         started = time.perf_counter()
-        vclaim_of = claims_load(claims)
+        # Attest keeps one claim per text: verified claims with the same words are stored once, and a qrel that
+        # names a twin counts the stored one as relevant.
+        kept, twin_of = claims_once(claims)
+        qrels = {tweet: {twin_of.get(vclaim, vclaim) for vclaim in relevant} for tweet, relevant in qrels.items()}
+        vclaim_of = claims_load(kept)
         print(f"loaded {len(vclaim_of):,} published claims in {time.perf_counter() - started:.1f} s", flush=True)
         if "embeddings on" in configurations and not vector_store_available():
             print("this PostgreSQL server has no pgvector: matching without embeddings only")
